@@ -1,0 +1,17 @@
+#!/bin/sh
+# Install what duress needs to build and test, on Debian 12, with apt-get.
+# Only missing packages are installed; nothing is downloaded from elsewhere.
+set -eu
+pkgs="build-essential cmake pkg-config git libgsl-dev libglpk-dev libsqlite3-dev
+libsodium-dev libjansson-dev libcsv-dev libcmocka-dev clang libclang-rt-14-dev valgrind"
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "setup: installing$missing"
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,12 @@
+/*
+ * The command table (as bcftools' main.c): one line per subcommand, in the
+ * order `duress --help` lists them.  Commands with sub-subcommands (link,
+ * frameworks) handle --help themselves (see main.c).
+ */
+#include "cli.h"
+#include "commands.h"
+
+const struct cli_command cli_commands[] = {
+	{ "version", cmd_version, "show the version and build of duress", usage_version, 0 },
+};
+const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);

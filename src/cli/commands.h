@@ -1,0 +1,8 @@
+/* Declarations of every subcommand and its usage text (see commands.c). */
+#ifndef DURESS_COMMANDS_H
+#define DURESS_COMMANDS_H
+
+int cmd_version(int argc, char **argv);
+extern const char usage_version[];
+
+#endif
