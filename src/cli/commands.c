@@ -1,12 +1,14 @@
 /*
  * The command table (as bcftools' main.c): one line per subcommand, in the
  * order `duress --help` lists them.  Commands with sub-subcommands (link,
- * frameworks) handle --help themselves (see main.c).
+ * frameworks) handle --help themselves (own_help).
  */
 #include "cli.h"
 #include "commands.h"
 
 const struct cli_command cli_commands[] = {
+	{ "estimate", cmd_estimate, "estimate how many people no list saw (multiple systems estimation)", usage_estimate, 0 },
+	{ "reproduce", cmd_reproduce, "re-run a manifest and check that every figure is identical", usage_reproduce, 0 },
 	{ "version", cmd_version, "show the version and build of duress", usage_version, 0 },
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);

@@ -2,6 +2,10 @@
 #ifndef DURESS_COMMANDS_H
 #define DURESS_COMMANDS_H
 
+int cmd_estimate(int argc, char **argv);
+extern const char usage_estimate[];
+int cmd_reproduce(int argc, char **argv);
+extern const char usage_reproduce[];
 int cmd_version(int argc, char **argv);
 extern const char usage_version[];
 
