@@ -48,6 +48,8 @@ static inline char *test_slurp(const char *path, size_t *len)
 	FILE *f = fopen(path, "rb");
 	char *b;
 	long n;
+	if (len)
+		*len = 0;
 	if (!f)
 		return NULL;
 	fseek(f, 0, SEEK_END);
