@@ -1,0 +1,48 @@
+# duress estimate and duress reproduce, end to end.
+# The UK table (published analysis): figures must match the reference.
+P | ~estimate:       11418 people in all | $DURESS estimate --interval analytic $SHARED/mse/uk.csv
+P | ~PF:NCA, LA:NG, NG:GP, LA:PF, PF:GP, GO:GP, NG:GO | $DURESS estimate --interval none $SHARED/mse/uk.csv
+P | ~"estimate": 12213\.99512 | $DURESS estimate --model main --interval analytic --format json $SHARED/mse/uk.csv
+P | ~"lower": 10983\.85 | $DURESS estimate --model main --interval profile --format json $SHARED/mse/uk.csv
+P | ~"empty_overlaps":\["LA:GP","LA:NCA"\] | $DURESS estimate --model all-pairs --interval none --format json $SHARED/mse/uk.csv | tr -d ' \n' 
+P | ~"acceleration": -0\.01287116 | $DURESS estimate --bootstrap 20 --seed 3 --format json $SHARED/mse/uk.csv
+P | ~best models \(aic | $DURESS estimate --select aic --interval none $SHARED/mse/uk_4.csv
+P | ~"sha256": "[0-9a-f]{64}" | $DURESS estimate --interval none --format json $SHARED/mse/kosovo.csv
+# a random seed is chosen and shown when none is given
+P | ~seed [0-9]+\) | $DURESS estimate --bootstrap 20 $SHARED/mse/korea.csv
+# individual histories with strata
+CHECK | printf 'id,A,B,C,region\n' > h.csv; i=0; for r in n s; do for p in 100 010 001 110 101 011 111 100 010 001 100 001; do i=$((i+1)); echo "$i,$(echo $p | sed 's/\(.\)\(.\)\(.\)/\1,\2,\3/'),$r" >> h.csv; done; done
+P | ~Stratum region = n | $DURESS estimate --by region --model main --interval analytic h.csv
+# no finite estimate: exit 1, a reason, JSON estimate null
+CHECK | printf 'A,B,C,count\n1,0,0,10\n0,1,0,12\n0,0,1,9\n1,1,0,3\n1,0,1,4\n0,1,1,5\n' > nomle.csv
+1 | ~no estimate: .*not finite | $DURESS estimate --model all-pairs nomle.csv
+1 | ~"estimate": null | $DURESS estimate --model all-pairs --format json nomle.csv 2>/dev/null
+# bad input: one line naming file, line and column; no output file left
+CHECK | printf 'A,B,count\n1,0,5\n0,2,3\n' > bad.csv
+1 | ~bad.csv' line 3, column 'B': the value is not 0 or 1 | $DURESS estimate -o out.txt bad.csv
+CHECK | test ! -e out.txt && ! ls out.txt.tmp.* 2>/dev/null
+CHECK | printf 'A,B,count\n1,0,5\n0,0,3\n' > zero.csv
+1 | ~line 3: the all-zero pattern | $DURESS estimate zero.csv
+CHECK | printf 'A,B,count\n1,0,-4\n' > neg.csv
+1 | ~line 2, column 'count': the value is negative | $DURESS estimate neg.csv
+CHECK | printf 'A,count\n1,4\n' > one.csv
+1 | ~at least two lists | $DURESS estimate one.csv
+1 | ~cannot open 'missing.csv' | $DURESS estimate missing.csv
+CHECK | printf 'A,B,C,count\n1,0,0,5\n0,1,0,4\n1,1,0,2\n' > emptylist.csv
+P | ~list 'C' has nobody on it | $DURESS estimate --interval analytic emptylist.csv
+# usage errors: exit 2
+2 | ~no input file | $DURESS estimate
+2 | ~--interval takes | $DURESS estimate --interval wild x.csv
+2 | ~--level takes | $DURESS estimate --level 95 x.csv
+2 | ~unknown option '--frobnicate' | $DURESS estimate --frobnicate x.csv
+2 | ~needs a value | $DURESS estimate x.csv --model
+2 | ~give one | $DURESS estimate --select aic --model main x.csv
+1 | ~no list 'XX' | $DURESS estimate --model LA:XX $SHARED/mse/uk.csv
+# manifests: reproduce succeeds, and catches changed inputs and figures
+CHECK | cp $SHARED/mse/uk_5.csv in.csv && $DURESS estimate --bootstrap 30 --seed 99 --manifest m.json -o r.json --format json in.csv
+P | ~^reproduced: all [0-9]+ figures identical | $DURESS reproduce m.json
+CHECK | sed 's/"seed": "99"/"seed": "98"/' m.json > m2.json
+1 | ~figures? differ | $DURESS reproduce m2.json
+CHECK | cp $SHARED/mse/uk_5.csv in2.csv && $DURESS estimate --interval analytic --manifest m3.json in2.csv >/dev/null && echo '1,1,1,1,1,1' >> in2.csv
+1 | ~has changed since the manifest | $DURESS reproduce m3.json
+1 | ~not a readable manifest | echo '{' > bad.json && $DURESS reproduce bad.json
