@@ -6,6 +6,7 @@
  */
 #include "mse_internal.h"
 
+#include <glpk.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -290,6 +291,7 @@ struct boot_job {
 	dur_mse_boot *b;
 	size_t from, to;
 	int stride, offset;
+	int own_thread;      /* runs in a thread of its own */
 	dur_err rc;
 	struct dur_error err;
 };
@@ -333,6 +335,9 @@ out:
 		gsl_rng_free(rng);
 	dur_table_free(rt);
 	dur_mse_work_free(w);
+	/* GLPK keeps an environment per thread; free it before the thread ends */
+	if (j->own_thread)
+		glp_free_env();
 	return NULL;
 }
 
@@ -356,10 +361,12 @@ dur_err dur_mse_boot_iterate(dur_mse_boot *b, size_t chunk, struct dur_error *er
 		job[i].stride = nt;
 		job[i].offset = (int)((b->done + (size_t)i) % (size_t)nt);
 		job[i].rc = DUR_OK;
+		job[i].own_thread = i > 0;
 	}
 	for (int i = 1; i < nt; i++)
 		if (pthread_create(&tid[i], NULL, boot_worker, &job[i]) != 0) {
 			/* run it here instead */
+			job[i].own_thread = 0;
 			boot_worker(&job[i]);
 			tid[i] = 0;
 		}
