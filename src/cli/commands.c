@@ -7,6 +7,8 @@
 #include "commands.h"
 
 const struct cli_command cli_commands[] = {
+	{ "simulate", cmd_simulate, "make capture histories from a known population (for testing)",
+	  usage_simulate, 0 },
 	{ "version", cmd_version, "show the version and build of duress", usage_version, 0 },
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);

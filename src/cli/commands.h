@@ -2,6 +2,8 @@
 #ifndef DURESS_COMMANDS_H
 #define DURESS_COMMANDS_H
 
+int cmd_simulate(int argc, char **argv);
+extern const char usage_simulate[];
 int cmd_version(int argc, char **argv);
 extern const char usage_version[];
 

@@ -103,8 +103,8 @@ dur_err dur_sim_check(const struct dur_sim_params *p, struct dur_error *err)
 		return dur_error_set(err, DUR_EINVAL, "population size %.0f is over the limit of %.0f",
 				     p->N, DUR_SIM_MAX_N);
 	if (p->k < DUR_TABLE_MIN_LISTS || p->k > DUR_TABLE_MAX_LISTS)
-		return dur_error_set(err, DUR_EINVAL, "%d lists; there must be %d to %d", p->k,
-				     DUR_TABLE_MIN_LISTS, DUR_TABLE_MAX_LISTS);
+		return dur_error_set(err, DUR_EINVAL, "%d list%s; there must be %d to %d", p->k,
+				     p->k == 1 ? "" : "s", DUR_TABLE_MIN_LISTS, DUR_TABLE_MAX_LISTS);
 	if (p->names)
 		for (int j = 0; j < p->k; j++) {
 			if ((rc = check_name(p->names[j], j, err)) != DUR_OK)

@@ -383,7 +383,7 @@ static void test_sim_invalid_parameters(void **state)
 	sp = base; sp.N = NAN;         expect_invalid(&sp, "whole number");
 	sp = base; sp.N = INFINITY;    expect_invalid(&sp, "whole number");
 	sp = base; sp.N = 2e8;         expect_invalid(&sp, "over the limit");
-	sp = base; sp.k = 1;           expect_invalid(&sp, "1 lists; there must be 2 to 15");
+	sp = base; sp.k = 1;           expect_invalid(&sp, "1 list; there must be 2 to 15");
 	sp = base; sp.k = 16;          expect_invalid(&sp, "16 lists");
 	sp = base; sp.p = badp;        expect_invalid(&sp, "list 'B' is 1.5; it must be between 0 and 1");
 	sp = base; sp.p = negp;        expect_invalid(&sp, "list 'A' is -0.1");
