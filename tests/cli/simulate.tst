@@ -72,3 +72,6 @@ CHECK | mkdir w2 && cd w2 && ! $DURESS simulate --n 100 --p 0.5,0.5 --seed 1 -o 
 CHECK | mkdir w3 && cd w3 && echo keep > out.csv && ! $DURESS simulate --n 10 --p 0.1,7 -o out.csv 2>/dev/null && [ "$(cat out.csv)" = keep ] && [ "$(ls -A)" = out.csv ]
 # stdout on a full device fails loudly
 1 | ~cannot write | $DURESS simulate --n 100 --p 0.5,0.5 --seed 1 > /dev/full
+# the README's example data is made by this exact command (examples/estimate/README.md)
+CHECK | $DURESS simulate --n 3000 --names police,ngo,shelter,clinic --classes "0.7:0.12,0.18,0.08,0.1;0.3:0.24,0.32,0.16,0.2" --referral ngo:shelter:0.3 --seed 2013 -o ex.csv && cmp ex.csv "$SRC/examples/estimate/histories.csv"
+CHECK | grep -qF -- '--referral ngo:shelter:0.3 --seed 2013 -o histories.csv' "$SRC/examples/estimate/README.md"

@@ -12,9 +12,9 @@
  * N q1 q2 (1 - p1 p2) / (p1 p2)).  Here mu0 is about 918 and se(exp(b0))
  * about 75, so the interval is about 75/81 as wide as it should be and
  * covers about 93% of the time (4,000 tables from seed 1000 gave 93.1%,
- * 4,000 from seed 50000 gave 92.6%).  With 400
- * tables the share has a binomial standard error near 1.3 points; these
- * 400 seeds give 361 (90.25%), low but inside the window.
+ * 4,000 from seed 50000 gave 92.6%).  With 400 tables the share has a
+ * binomial standard error near 1.3 points; these 400 seeds give 361
+ * (90.25%), low but inside the window (docs/simulate.md).
  */
 #include <stdarg.h>
 #include <stddef.h>
