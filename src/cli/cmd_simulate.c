@@ -249,8 +249,8 @@ int cmd_simulate(int argc, char **argv)
 				goto out;
 			if (c > 0 && kc != k) {
 				rc = cli_usage_error(CMD, "--classes: class %d gives %d "
-						     "probabilities but class 1 gives %d",
-						     c + 1, kc, k);
+						     "probabilit%s but class 1 gives %d",
+						     c + 1, kc, kc == 1 ? "y" : "ies", k);
 				goto out;
 			}
 			k = kc;
