@@ -8,6 +8,7 @@
 
 const struct cli_command cli_commands[] = {
 	{ "estimate", cmd_estimate, "estimate how many people no list saw (multiple systems estimation)", usage_estimate, 0 },
+	{ "simulate", cmd_simulate, "make capture histories from a known population, for testing", usage_simulate, 0 },
 	{ "reproduce", cmd_reproduce, "re-run a manifest and check that every figure is identical", usage_reproduce, 0 },
 	{ "version", cmd_version, "show the version and build of duress", usage_version, 0 },
 };

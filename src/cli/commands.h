@@ -4,6 +4,8 @@
 
 int cmd_estimate(int argc, char **argv);
 extern const char usage_estimate[];
+int cmd_simulate(int argc, char **argv);
+extern const char usage_simulate[];
 int cmd_reproduce(int argc, char **argv);
 extern const char usage_reproduce[];
 int cmd_version(int argc, char **argv);
