@@ -94,6 +94,7 @@ int main(int argc, char **argv)
 
 	if (set->total->k <= 6) {
 		sp.method = DUR_MSE_AIC;
+		sp.threads = threads;
 		for (int r = 0; r < 3; r++) {
 			struct dur_mse_selection s;
 			dur_mse_work *w2 = dur_mse_work_alloc(set->total->k, NULL);
@@ -106,8 +107,9 @@ int main(int argc, char **argv)
 			dur_mse_selection_release(&s);
 			dur_mse_work_free(w2);
 		}
-		printf("exhaustive AIC search:           median %.3f s\n", median(tm, 3));
+		printf("exhaustive AIC search, %d threads: median %.3f s\n", threads, median(tm, 3));
 		sp.method = DUR_MSE_STEPWISE;
+		sp.threads = 1;
 	}
 
 	for (int r = 0; r < 5; r++) {

@@ -125,6 +125,8 @@ struct dur_mse_select_params {
 	struct dur_mse_model fixed;   /* for DUR_MSE_FIXED */
 	double pthresh;               /* stepwise; default 0.02 */
 	int top;                      /* AIC/BIC: models ranked; default 11 */
+	int threads;                  /* AIC/BIC: threads for the search; default 1
+				         (the result does not depend on it) */
 };
 void dur_mse_select_default_params(struct dur_mse_select_params *sp, int k);
 

@@ -65,6 +65,7 @@ dur_err dur_estimate_begin(const struct dur_table *t, const struct dur_estimate_
 	dur_mse_select_default_params(&sp, run->t->k);
 	sp.method = p->method;
 	sp.pthresh = p->pthresh;
+	sp.threads = p->threads;
 	if (p->method == DUR_MSE_FIXED) {
 		if (!p->terms || strcmp(p->terms, "main") == 0)
 			dur_mse_model_main(&sp.fixed, run->t->k);

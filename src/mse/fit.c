@@ -184,7 +184,9 @@ struct dur_mse_work {
 	unsigned *cell;          /* kept cells (patterns) */
 	int nc, ncol;            /* kept cells, columns */
 	int *colpair;            /* per column >= 1+k: pair index */
-	double *X;               /* nc x ncol, row-major */
+	double *X;               /* nc x ncol, row-major (0/1) */
+	int *nz;                 /* per row: its non-zero columns, ascending */
+	int *nnz;                /* per row: how many */
 	double *y, *mu, *eta, *z, *beta, *beta_old;
 	gsl_matrix *A;           /* ncol x ncol */
 	gsl_vector *b;
@@ -217,6 +219,8 @@ dur_mse_work *dur_mse_work_alloc(int k, const struct dur_mse_params *p)
 	w->cell = malloc(nc * sizeof(unsigned));
 	w->colpair = malloc((size_t)mc * sizeof(int));
 	w->X = malloc((size_t)nc * (size_t)mc * sizeof(double));
+	w->nz = malloc((size_t)nc * (size_t)mc * sizeof(int));
+	w->nnz = malloc(nc * sizeof(int));
 	w->y = malloc(nc * sizeof(double));
 	w->mu = malloc(nc * sizeof(double));
 	w->eta = malloc(nc * sizeof(double));
@@ -233,7 +237,7 @@ dur_mse_work *dur_mse_work_alloc(int k, const struct dur_mse_params *p)
 		w->capcache = 1u << 20;
 	w->cache = calloc(w->capcache, sizeof(struct cache_entry));
 	w->keybuf = malloc(w->nkey * sizeof(uint64_t));
-	if (!w->cell || !w->colpair || !w->X || !w->y || !w->mu || !w->eta || !w->z ||
+	if (!w->cell || !w->colpair || !w->X || !w->nz || !w->nnz || !w->y || !w->mu || !w->eta || !w->z ||
 	    !w->beta || !w->beta_old || !w->A || !w->b || !w->cache || !w->keybuf) {
 		dur_mse_work_free(w);
 		return NULL;
@@ -262,6 +266,8 @@ void dur_mse_work_free(dur_mse_work *w)
 	free(w->cell);
 	free(w->colpair);
 	free(w->X);
+	free(w->nz);
+	free(w->nnz);
 	free(w->y);
 	free(w->mu);
 	free(w->eta);
@@ -345,6 +351,13 @@ static void build_design(dur_mse_work *w, const struct dur_table *t,
 			int i, j;
 			dur_mse_pair_lists(k, w->colpair[q], &i, &j);
 			row[q] = ((c >> i) & 1u) && ((c >> j) & 1u);
+		}
+		{
+			int *nzr = w->nz + (size_t)r * (size_t)w->maxcols, nm = 0;
+			for (int q = 0; q < w->ncol; q++)
+				if (row[q] != 0)
+					nzr[nm++] = q;
+			w->nnz[r] = nm;
 		}
 		w->y[r] = t->count[c];
 	}
@@ -634,19 +647,18 @@ static dur_err irls(dur_mse_work *w, double *dev_out, int *iter_out, struct dur_
 
 		gsl_matrix_set_zero(A);
 		gsl_vector_set_zero(&bv.vector);
+		/* X'WX and X'Wz over the non-zero entries only: the design is
+		 * 0/1 and each pattern touches few columns */
 		for (int r = 0; r < n; r++) {
-			const double *x = w->X + (size_t)r * (size_t)p;
+			const int *nzr = w->nz + (size_t)r * (size_t)w->maxcols;
+			int m = w->nnz[r];
 			double wt = w->mu[r];
-			double zr = w->eta[r] + (w->y[r] - w->mu[r]) / w->mu[r];
-			for (int a = 0; a < p; a++) {
-				double xa;
-				if (x[a] == 0)
-					continue;
-				xa = wt * x[a];
-				w->b->data[a] += xa * zr;
+			double wz = wt * (w->eta[r] + (w->y[r] - w->mu[r]) / w->mu[r]);
+			for (int a = 0; a < m; a++) {
+				double *Arow = A->data + (size_t)nzr[a] * A->tda;
+				w->b->data[nzr[a]] += wz;
 				for (int c = 0; c <= a; c++)
-					if (x[c] != 0)
-						A->data[(size_t)a * A->tda + (size_t)c] += xa * x[c];
+					Arow[nzr[c]] += wt;
 			}
 		}
 		memcpy(w->beta_old, w->beta, (size_t)p * sizeof(double));
@@ -656,10 +668,10 @@ static dur_err irls(dur_mse_work *w, double *dev_out, int *iter_out, struct dur_
 					     "the fit failed: the information matrix is singular");
 		for (int half = 0;; half++) {
 			for (int r = 0; r < n; r++) {
-				const double *x = w->X + (size_t)r * (size_t)p;
+				const int *nzr = w->nz + (size_t)r * (size_t)w->maxcols;
 				double e = 0;
-				for (int a = 0; a < p; a++)
-					e += x[a] * w->beta[a];
+				for (int a = 0; a < w->nnz[r]; a++)
+					e += w->beta[nzr[a]];
 				w->eta[r] = e;
 				w->mu[r] = exp(e);
 			}
@@ -695,14 +707,10 @@ static dur_err var_b0(dur_mse_work *w, double *v, struct dur_error *err)
 
 	gsl_matrix_set_zero(A);
 	for (int r = 0; r < n; r++) {
-		const double *x = w->X + (size_t)r * (size_t)p;
-		for (int a = 0; a < p; a++) {
-			if (x[a] == 0)
-				continue;
+		const int *nzr = w->nz + (size_t)r * (size_t)w->maxcols;
+		for (int a = 0; a < w->nnz[r]; a++)
 			for (int c = 0; c <= a; c++)
-				if (x[c] != 0)
-					A->data[(size_t)a * A->tda + (size_t)c] += w->mu[r] * x[a] * x[c];
-		}
+				A->data[(size_t)nzr[a] * A->tda + (size_t)nzr[c]] += w->mu[r];
 	}
 	gsl_vector_set_basis(&bv.vector, 0);
 	if (gsl_linalg_cholesky_decomp1(A) != 0 ||

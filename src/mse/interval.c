@@ -244,6 +244,7 @@ dur_mse_boot *dur_mse_boot_alloc(const struct dur_table *t,
 		goto nomem;
 	b->t = dur_table_clone(t);
 	b->sp = *sp;
+	b->sp.threads = 1;   /* replicates run in parallel, each on one thread */
 	b->par = p ? *p : dur_mse_default_params();
 	b->B = B;
 	b->seed = seed;

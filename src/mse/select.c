@@ -4,7 +4,9 @@
  */
 #include "mse_internal.h"
 
+#include <glpk.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
@@ -16,6 +18,7 @@ void dur_mse_select_default_params(struct dur_mse_select_params *sp, int k)
 	dur_mse_model_main(&sp->fixed, k);
 	sp->pthresh = 0.02;
 	sp->top = 11;
+	sp->threads = 1;
 }
 
 void dur_mse_selection_release(struct dur_mse_selection *s)
@@ -111,109 +114,199 @@ static dur_err stepwise(dur_mse_work *w, const struct dur_table *t, double pthre
 	}
 }
 
+/* Ranking order: criterion, then the model's place in the search, so that
+ * ties come out the same whatever the number of threads. */
+struct ranked_pos {
+	struct dur_mse_ranked r;
+	uint64_t g;
+};
+
 static int cmp_ranked(const void *a, const void *b)
 {
-	const struct dur_mse_ranked *x = a, *y = b;
-	return (x->criterion > y->criterion) - (x->criterion < y->criterion);
+	const struct ranked_pos *x = a, *y = b;
+	if (x->r.criterion != y->r.criterion)
+		return x->r.criterion < y->r.criterion ? -1 : 1;
+	return (x->g > y->g) - (x->g < y->g);
 }
 
-/*
- * Every set of two-list terms (2^(k(k-1)/2) models; allowed up to 6 lists).
- * Models are visited in Gray-code order so that neighbours differ by one
- * term, which keeps the existence cache warm.
- */
-static dur_err exhaustive(dur_mse_work *w, const struct dur_table *t, int bic, int top,
-			  struct dur_mse_selection *out, struct dur_error *err)
-{
-	int k = t->k, np = dur_mse_npairs(k);
-	uint64_t nmodels = 1ULL << np;
-	struct dur_mse_fit *fit = dur_mse_fit_alloc(k);
-	struct dur_mse_ranked *keep = NULL;
-	size_t nkeep = 0;
-	double best = INFINITY, wsum = 0;
-	double *crit = NULL;
-	dur_err rc = DUR_OK;
+struct search_job {
+	const struct dur_table *t;
+	dur_mse_work *w;          /* NULL: allocate one (a thread of its own) */
+	struct dur_mse_params par;
+	int bic, top;
+	uint64_t from, to;        /* Gray-code ranks [from, to) */
+	double *crit;             /* shared array, each job its own range */
+	struct ranked_pos *keep;  /* top entries, sorted */
+	size_t nkeep, nnomle;
+	int own_thread;
+	dur_err rc;
+	struct dur_error err;
+};
 
-	if (k > 6) {
-		dur_mse_fit_free(fit);
-		return dur_error_set(err, DUR_EINVAL,
-				     "the exhaustive search (--select aic|bic) handles up to 6 lists; "
-				     "this table has %d: use --model stepwise or name the terms", k);
-	}
-	crit = malloc(nmodels * sizeof(double));
-	keep = calloc((size_t)top + 1, sizeof(*keep));
-	if (!fit || !crit || !keep) {
-		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+static void *search_worker(void *arg)
+{
+	struct search_job *j = arg;
+	int k = j->t->k, np = dur_mse_npairs(k);
+	dur_mse_work *w = j->w ? j->w : dur_mse_work_alloc(k, &j->par);
+	struct dur_mse_fit *fit = dur_mse_fit_alloc(k);
+
+	j->rc = DUR_OK;
+	if (!w || !fit) {
+		j->rc = dur_error_set(&j->err, DUR_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (uint64_t g = 0; g < nmodels; g++) {
+	for (uint64_t g = j->from; g < j->to; g++) {
 		uint64_t set = g ^ (g >> 1);
 		struct dur_mse_model m;
 		struct dur_error e2 = DUR_ERROR_INIT;
+		struct ranked_pos rp;
+		dur_err rc;
 		double c;
 
 		dur_mse_model_main(&m, k);
 		for (int p = 0; p < np; p++)
 			if (set & (1ULL << p))
 				m.term[m.nterms++] = (unsigned char)p;
-		out->nconsidered++;
-		rc = dur_mse_fit_model(w, t, &m, fit, &e2);
+		rc = dur_mse_fit_model(w, j->t, &m, fit, &e2);
 		if (rc == DUR_ENOMLE) {
-			out->nnomle++;
-			crit[g] = INFINITY;
-			rc = DUR_OK;
+			j->nnomle++;
+			j->crit[g] = INFINITY;
 			continue;
 		}
 		if (rc != DUR_OK) {
-			*err = e2;
+			j->rc = rc;
+			j->err = e2;
 			goto out;
 		}
-		c = bic ? fit->bic : fit->aic;
-		crit[g] = c;
-		if (c < best)
-			best = c;
-		/* keep the `top` best seen so far (insertion into a short list) */
-		if (nkeep < (size_t)top || c < keep[nkeep - 1].criterion) {
-			struct dur_mse_ranked r;
+		c = j->bic ? fit->bic : fit->aic;
+		j->crit[g] = c;
+		rp.g = g;
+		rp.r.model = m;
+		rp.r.criterion = c;
+		rp.r.weight = 0;
+		rp.r.estimate = fit->estimate;
+		rp.r.deviance = fit->deviance;
+		rp.r.df = fit->df;
+		rp.r.nempty = fit->nempty;
+		/* keep the `top` best so far (insertion into a short sorted list) */
+		if (j->nkeep < (size_t)j->top || cmp_ranked(&rp, &j->keep[j->nkeep - 1]) < 0) {
 			size_t pos;
-			r.model = m;
-			r.criterion = c;
-			r.weight = 0;
-			r.estimate = fit->estimate;
-			r.deviance = fit->deviance;
-			r.df = fit->df;
-			r.nempty = fit->nempty;
-			if (nkeep < (size_t)top)
-				nkeep++;
-			pos = nkeep - 1;
-			while (pos > 0 && keep[pos - 1].criterion > c) {
-				keep[pos] = keep[pos - 1];
+			if (j->nkeep < (size_t)j->top)
+				j->nkeep++;
+			pos = j->nkeep - 1;
+			while (pos > 0 && cmp_ranked(&rp, &j->keep[pos - 1]) < 0) {
+				j->keep[pos] = j->keep[pos - 1];
 				pos--;
 			}
-			keep[pos] = r;
+			j->keep[pos] = rp;
 		}
 	}
-	if (nkeep == 0) {
+out:
+	dur_mse_fit_free(fit);
+	if (!j->w) {
+		dur_mse_work_free(w);
+		if (j->own_thread)
+			glp_free_env();
+	}
+	return NULL;
+}
+
+/*
+ * Every set of two-list terms (2^(k(k-1)/2) models; allowed up to 6 lists),
+ * in Gray-code order so that neighbours differ by one term; split into
+ * contiguous ranges, one per thread.
+ */
+static dur_err exhaustive(dur_mse_work *w, const struct dur_table *t, int bic, int top,
+			  int threads, struct dur_mse_selection *out, struct dur_error *err)
+{
+	int k = t->k, np = dur_mse_npairs(k), nt;
+	uint64_t nmodels = 1ULL << np;
+	struct search_job job[16];
+	pthread_t tid[16];
+	struct ranked_pos *all = NULL;
+	size_t nall = 0;
+	double best = INFINITY, wsum = 0;
+	double *crit = NULL;
+	dur_err rc = DUR_OK;
+
+	if (k > 6)
+		return dur_error_set(err, DUR_EINVAL,
+				     "the exhaustive search (--select aic|bic) handles up to 6 lists; "
+				     "this table has %d: use --model stepwise or name the terms", k);
+	nt = threads < 1 ? 1 : threads > 16 ? 16 : threads;
+	if ((uint64_t)nt > nmodels)
+		nt = (int)nmodels;
+	crit = malloc(nmodels * sizeof(double));
+	all = calloc((size_t)nt * (size_t)top, sizeof(*all));
+	if (!crit || !all) {
+		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+		goto out;
+	}
+	memset(job, 0, sizeof(job));
+	for (int i = 0; i < nt; i++) {
+		job[i].t = t;
+		job[i].w = i == 0 ? w : NULL;
+		job[i].par = dur_mse_default_params();
+		job[i].bic = bic;
+		job[i].top = top;
+		job[i].from = nmodels * (uint64_t)i / (uint64_t)nt;
+		job[i].to = nmodels * (uint64_t)(i + 1) / (uint64_t)nt;
+		job[i].crit = crit;
+		job[i].keep = all + (size_t)i * (size_t)top;
+		job[i].own_thread = i > 0;
+	}
+	for (int i = 1; i < nt; i++)
+		if (pthread_create(&tid[i], NULL, search_worker, &job[i]) != 0) {
+			job[i].own_thread = 0;
+			search_worker(&job[i]);
+			tid[i] = 0;
+		}
+	search_worker(&job[0]);
+	for (int i = 1; i < nt; i++)
+		if (tid[i])
+			pthread_join(tid[i], NULL);
+	for (int i = 0; i < nt; i++) {
+		if (job[i].rc != DUR_OK && rc == DUR_OK) {
+			rc = job[i].rc;
+			if (err)
+				*err = job[i].err;
+		}
+		out->nnomle += job[i].nnomle;
+		/* compact the kept entries to the front */
+		memmove(all + nall, job[i].keep, job[i].nkeep * sizeof(*all));
+		nall += job[i].nkeep;
+	}
+	out->nconsidered = nmodels;
+	if (rc != DUR_OK)
+		goto out;
+	if (nall == 0) {
 		rc = dur_error_set(err, DUR_ENOMLE,
 				   "no model has an estimate: none of the %llu models has a "
 				   "finite, identifiable maximum-likelihood estimate",
 				   (unsigned long long)nmodels);
 		goto out;
 	}
+	qsort(all, nall, sizeof(*all), cmp_ranked);
+	if (nall > (size_t)top)
+		nall = (size_t)top;
+	best = all[0].r.criterion;
 	for (uint64_t g = 0; g < nmodels; g++)
 		if (isfinite(crit[g]))
 			wsum += exp(-0.5 * (crit[g] - best));
-	for (size_t i = 0; i < nkeep; i++)
-		keep[i].weight = exp(-0.5 * (keep[i].criterion - best)) / wsum;
-	qsort(keep, nkeep, sizeof(*keep), cmp_ranked);
-	out->ranked = keep;
-	out->nranked = nkeep;
-	keep = NULL;
+	out->ranked = calloc(nall, sizeof(*out->ranked));
+	if (!out->ranked) {
+		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nall; i++) {
+		out->ranked[i] = all[i].r;
+		out->ranked[i].weight = exp(-0.5 * (all[i].r.criterion - best)) / wsum;
+	}
+	out->nranked = nall;
 	out->model = out->ranked[0].model;
 out:
 	free(crit);
-	free(keep);
-	dur_mse_fit_free(fit);
+	free(all);
 	return rc;
 }
 
@@ -240,7 +333,7 @@ dur_err dur_mse_select(dur_mse_work *w, const struct dur_table *t,
 	case DUR_MSE_AIC:
 	case DUR_MSE_BIC:
 		rc = exhaustive(w, t, sp->method == DUR_MSE_BIC, sp->top > 0 ? sp->top : 11,
-				out, err);
+				sp->threads, out, err);
 		if (rc != DUR_OK)
 			return rc;
 		return dur_mse_fit_model(w, t, &out->model, out->fit, err);
