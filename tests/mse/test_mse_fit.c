@@ -283,6 +283,56 @@ static void test_mse_no_mle(void **state)
 	dur_table_free(t);
 }
 
+/* The exhaustive search covers every model: its best AIC is no worse than
+ * the stepwise, main-effects and all-pairs models'; and threads change
+ * nothing. */
+static void test_mse_exhaustive_search(void **state)
+{
+	struct dur_table *t;
+	dur_mse_work *w;
+	struct dur_mse_select_params sp;
+	struct dur_mse_selection a1, a2, st, mn, ap;
+	struct dur_error e = DUR_ERROR_INIT;
+	double wsum = 0;
+	(void)state;
+	if (!test_have_shared())
+		skip();
+	t = load("mse/uk_5.csv");
+	w = dur_mse_work_alloc(t->k, NULL);
+	dur_mse_select_default_params(&sp, t->k);
+	sp.method = DUR_MSE_AIC;
+	sp.threads = 1;
+	assert_int_equal(dur_mse_select(w, t, &sp, &a1, &e), DUR_OK);
+	sp.threads = 2;
+	assert_int_equal(dur_mse_select(w, t, &sp, &a2, &e), DUR_OK);
+	assert_int_equal(a1.nconsidered, 1024);
+	assert_int_equal(a1.nranked, 11);
+	assert_int_equal(a2.nranked, 11);
+	for (size_t i = 0; i < a1.nranked; i++) {
+		assert_true(a1.ranked[i].criterion == a2.ranked[i].criterion);
+		assert_true(a1.ranked[i].estimate == a2.ranked[i].estimate);
+		assert_memory_equal(&a1.ranked[i].model, &a2.ranked[i].model, sizeof(a1.ranked[i].model));
+		if (i)
+			assert_true(a1.ranked[i].criterion >= a1.ranked[i - 1].criterion);
+		wsum += a1.ranked[i].weight;
+	}
+	assert_true(wsum > 0 && wsum <= 1 + 1e-12);
+	select_fit(t, DUR_MSE_STEPWISE, NULL, &st, w);
+	select_fit(t, DUR_MSE_FIXED, NULL, &mn, w);
+	select_fit(t, DUR_MSE_FIXED, "all", &ap, w);
+	assert_true(a1.fit->aic <= st.fit->aic + 1e-9);
+	assert_true(a1.fit->aic <= mn.fit->aic + 1e-9);
+	assert_true(a1.fit->aic <= ap.fit->aic + 1e-9);
+	assert_rel_close(a1.fit->aic, a1.ranked[0].criterion, 1e-12);
+	dur_mse_selection_release(&a1);
+	dur_mse_selection_release(&a2);
+	dur_mse_selection_release(&st);
+	dur_mse_selection_release(&mn);
+	dur_mse_selection_release(&ap);
+	dur_mse_work_free(w);
+	dur_table_free(t);
+}
+
 static void test_mse_quantile_type8(void **state)
 {
 	double x[5] = { 1, 2, 3, 4, 10 };
@@ -325,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_mse_bootstrap_thread_invariance),
 		cmocka_unit_test(test_mse_list_order_invariance),
 		cmocka_unit_test(test_mse_no_mle),
+		cmocka_unit_test(test_mse_exhaustive_search),
 		cmocka_unit_test(test_mse_quantile_type8),
 		cmocka_unit_test(test_mse_model_parse_errors),
 	};
