@@ -363,17 +363,23 @@ static void build_design(dur_mse_work *w, const struct dur_table *t,
 	}
 }
 
-/* Rank of the design (QR with column pivoting). */
+/*
+ * Rank of the design.  rank(X) = rank(X'X), and X'X is only p x p however
+ * many cells there are (32,767 with 15 lists), so it is formed from the
+ * sparse rows and decomposed by QR with column pivoting.  X is 0/1 with
+ * small integer Gram entries: a rank deficiency shows as a pivot at
+ * rounding level, far below rank_tol * |R_00|.
+ */
 static int design_rank(dur_mse_work *w)
 {
 	size_t n = (size_t)w->nc, p = (size_t)w->ncol;
-	gsl_matrix_view Q;
+	gsl_matrix_view G;
 	int signum, rank = 0;
 	double r0;
 
 	if (n < p)
 		return (int)n;  /* fewer cells than columns: cannot be full rank */
-	if (!w->QR || w->QR->size1 != n || w->QR->size2 != p) {
+	if (!w->QR || w->QR->size1 != p) {
 		if (w->QR)
 			gsl_matrix_free(w->QR);
 		if (w->tau)
@@ -382,20 +388,26 @@ static int design_rank(dur_mse_work *w)
 			gsl_vector_free(w->norm);
 		if (w->perm)
 			gsl_permutation_free(w->perm);
-		w->QR = gsl_matrix_alloc(n, p);
+		w->QR = gsl_matrix_alloc(p, p);
 		w->tau = gsl_vector_alloc(p);
 		w->norm = gsl_vector_alloc(p);
 		w->perm = gsl_permutation_alloc(p);
 		if (!w->QR || !w->tau || !w->norm || !w->perm)
 			return -1;
 	}
-	Q = gsl_matrix_view_array(w->X, n, p);
-	gsl_matrix_memcpy(w->QR, &Q.matrix);
-	if (gsl_linalg_QRPT_decomp(w->QR, w->tau, w->perm, &signum, w->norm) != 0)
+	G = gsl_matrix_submatrix(w->QR, 0, 0, p, p);
+	gsl_matrix_set_zero(&G.matrix);
+	for (size_t r = 0; r < n; r++) {
+		const int *nzr = w->nz + r * (size_t)w->maxcols;
+		for (int a = 0; a < w->nnz[r]; a++)
+			for (int c = 0; c < w->nnz[r]; c++)
+				G.matrix.data[(size_t)nzr[a] * G.matrix.tda + (size_t)nzr[c]] += 1;
+	}
+	if (gsl_linalg_QRPT_decomp(&G.matrix, w->tau, w->perm, &signum, w->norm) != 0)
 		return -1;
-	r0 = fabs(gsl_matrix_get(w->QR, 0, 0));
+	r0 = fabs(gsl_matrix_get(&G.matrix, 0, 0));
 	for (size_t i = 0; i < p; i++)
-		if (fabs(gsl_matrix_get(w->QR, i, i)) > w->par.rank_tol * r0)
+		if (fabs(gsl_matrix_get(&G.matrix, i, i)) > w->par.rank_tol * r0)
 			rank++;
 	return rank;
 }
@@ -407,6 +419,9 @@ static int design_rank(dur_mse_work *w)
  * of the observed cells as the table: its optimum is on the scale of 1
  * whatever the counts, and lp_tol needs no scaling.
  *     max s  subject to  X'y = X'1{n>0},  y_c - s >= 0,  y >= 0,  s >= 0.
+ * With y = z + s 1 (z >= 0) the cell constraints become bounds:
+ *     max s  subject to  X'z + s X'1 = X'1{n>0},  z >= 0,  s >= 0,
+ * which has only p rows however many cells there are.
  * Returns 1 if finite, 0 if not, -1 if GLPK failed.
  */
 static int lp_finite(dur_mse_work *w)
@@ -415,7 +430,7 @@ static int lp_finite(dur_mse_work *w)
 	glp_prob *lp;
 	glp_smcp parm;
 	int *ia = NULL, *ja = NULL;
-	double *ar = NULL;
+	double *ar = NULL, *t = NULL, *colsum = NULL;
 	size_t nz = 0, cap;
 
 	for (int r = 0; r < nc; r++)
@@ -426,55 +441,44 @@ static int lp_finite(dur_mse_work *w)
 	if (allpos)
 		return 1;   /* the data themselves are a strictly positive table */
 
-	cap = (size_t)nc * (size_t)p + 2 * (size_t)nc + 1;
+	cap = (size_t)nc * (size_t)p + (size_t)p + 1;
 	ia = malloc((cap + 1) * sizeof(int));
 	ja = malloc((cap + 1) * sizeof(int));
 	ar = malloc((cap + 1) * sizeof(double));
+	t = calloc((size_t)p, sizeof(double));
+	colsum = calloc((size_t)p, sizeof(double));
 	lp = glp_create_prob();
-	if (!ia || !ja || !ar || !lp)
+	if (!ia || !ja || !ar || !t || !colsum || !lp)
 		goto out;
 	glp_set_obj_dir(lp, GLP_MAX);
-	/* rows 1..p: margins; rows p+1..p+nc: y_c - s >= 0 */
-	glp_add_rows(lp, p + nc);
-	/* columns 1..nc: y_c; column nc+1: s */
-	glp_add_cols(lp, nc + 1);
-	for (int j = 0; j < p; j++) {
-		double tj = 0;
-		for (int r = 0; r < nc; r++)
-			if (w->y[r] > 0)
-				tj += w->X[(size_t)r * (size_t)p + (size_t)j];
-		glp_set_row_bnds(lp, j + 1, GLP_FX, tj, tj);
-	}
+	glp_add_rows(lp, p);          /* margins */
+	glp_add_cols(lp, nc + 1);     /* z_c, then s */
 	for (int r = 0; r < nc; r++) {
-		glp_set_row_bnds(lp, p + r + 1, GLP_LO, 0, 0);
+		const int *nzr = w->nz + (size_t)r * (size_t)w->maxcols;
+		for (int a = 0; a < w->nnz[r]; a++) {
+			colsum[nzr[a]] += 1;
+			if (w->y[r] > 0)
+				t[nzr[a]] += 1;
+			nz++;
+			ia[nz] = nzr[a] + 1;
+			ja[nz] = r + 1;
+			ar[nz] = 1;
+		}
 		glp_set_col_bnds(lp, r + 1, GLP_LO, 0, 0);
 		glp_set_obj_coef(lp, r + 1, 0);
 	}
+	for (int j = 0; j < p; j++) {
+		glp_set_row_bnds(lp, j + 1, GLP_FX, t[j], t[j]);
+		nz++;
+		ia[nz] = j + 1;
+		ja[nz] = nc + 1;
+		ar[nz] = colsum[j];
+	}
 	glp_set_col_bnds(lp, nc + 1, GLP_LO, 0, 0);
 	glp_set_obj_coef(lp, nc + 1, 1);
-	for (int r = 0; r < nc; r++) {
-		for (int j = 0; j < p; j++) {
-			double x = w->X[(size_t)r * (size_t)p + (size_t)j];
-			if (x != 0) {
-				nz++;
-				ia[nz] = j + 1;
-				ja[nz] = r + 1;
-				ar[nz] = x;
-			}
-		}
-		nz++;
-		ia[nz] = p + r + 1;
-		ja[nz] = r + 1;
-		ar[nz] = 1;
-		nz++;
-		ia[nz] = p + r + 1;
-		ja[nz] = nc + 1;
-		ar[nz] = -1;
-	}
 	glp_load_matrix(lp, (int)nz, ia, ja, ar);
 	glp_init_smcp(&parm);
 	parm.msg_lev = GLP_MSG_OFF;
-	parm.presolve = GLP_OFF;
 	if (glp_simplex(lp, &parm) != 0)
 		goto out;
 	if (glp_get_status(lp) != GLP_OPT)
@@ -486,6 +490,8 @@ out:
 	free(ia);
 	free(ja);
 	free(ar);
+	free(t);
+	free(colsum);
 	return ok;
 }
 
