@@ -7,6 +7,8 @@
 #include "commands.h"
 
 const struct cli_command cli_commands[] = {
+	{ "link", cmd_link, "find the same person on several lists without sharing names",
+	  usage_link, 1 },
 	{ "version", cmd_version, "show the version and build of duress", usage_version, 0 },
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);

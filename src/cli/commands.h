@@ -5,4 +5,7 @@
 int cmd_version(int argc, char **argv);
 extern const char usage_version[];
 
+int cmd_link(int argc, char **argv);
+extern const char usage_link[];
+
 #endif
