@@ -302,6 +302,11 @@ struct dur_link_fs_params {
 	double jw_partial;       /* and "partly agree" from; 0.85 */
 	double prob_floor;       /* m and u are kept within [floor, 1-floor]
 				    so that no level has weight -inf; 1e-6 */
+	size_t u_sample;         /* when there are at most this many pairs all
+				    are scored (no blocking); otherwise EM sees
+				    the candidates plus this many random pairs,
+				    which anchor u.  200000 */
+	uint64_t seed;           /* of the sampling generator; 0 = built-in */
 };
 struct dur_link_fs_params dur_link_fs_default_params(const dur_link_schema *s);
 

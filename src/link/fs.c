@@ -35,6 +35,8 @@ struct dur_link_fs_params dur_link_fs_default_params(const dur_link_schema *s)
 	p.jw_agree = 0.95;
 	p.jw_partial = 0.85;
 	p.prob_floor = 1e-6;
+	p.u_sample = 200000;
+	p.seed = 0;
 	return p;
 }
 
@@ -272,6 +274,38 @@ static dur_err fs_em(const dur_link_schema *s, const struct dur_link_fs_params *
 	return DUR_OK;
 }
 
+/*
+ * Comparison patterns of pairs drawn at random from all pairs, added to
+ * the candidates' for EM.  Blocking makes candidates agree on the blocked
+ * fields, matches or not, and with few records the candidates may be
+ * nearly all matches; either way EM, seeing no typical non-matches, can
+ * put everything in one class.  Random pairs (almost all non-matches)
+ * anchor u, as Splink's "u by random sampling" does.  p->u_sample pairs
+ * are drawn with a fixed-seed xorshift64* (Vigna 2016), so every run
+ * gives the same figures.
+ */
+static void sample_patterns(const dur_link_schema *s, const struct dur_link_fs_params *p,
+			    const struct plist *A, const struct plist *B, uint64_t *out)
+{
+	size_t nf = s->nfields, na = A->n, nb = B ? B->n : A->n;
+	uint64_t x = p->seed ? p->seed : 0x9e3779b97f4a7c15ULL;
+
+	for (size_t i = 0; i < p->u_sample; i++) {
+		size_t a, b;
+		do {
+			x ^= x >> 12;
+			x ^= x << 25;
+			x ^= x >> 27;
+			a = (size_t)((x * 0x2545f4914f6cdd1dULL) >> 11) % na;
+			x ^= x >> 12;
+			x ^= x << 25;
+			x ^= x >> 27;
+			b = (size_t)((x * 0x2545f4914f6cdd1dULL) >> 11) % nb;
+		} while (!B && a == b);
+		out[i] = compare_pair(s, p, A->val + a * nf, (B ? B : A)->val + b * nf);
+	}
+}
+
 /* ---- blocking ---- */
 
 /* FNV-1a over the blocking key of a record: parts joined by 0x1f. */
@@ -341,15 +375,15 @@ static dur_err push64(struct u64buf *b, uint64_t x, struct dur_error *err)
  * within A), sorted and distinct.  Without rules every pair is a candidate.
  */
 static dur_err block(const dur_link_schema *s, const struct dur_link_fs_params *p,
-		     const struct plist *A, const struct plist *B, struct u64buf *out,
-		     struct dur_error *err)
+		     const struct plist *A, const struct plist *B, int all_pairs,
+		     struct u64buf *out, struct dur_error *err)
 {
 	size_t nf = s->nfields, nb = B ? B->n : 0, tot = A->n + nb;
 	struct bent *e = NULL;
 	dur_err rc = DUR_OK;
 
 	out->n = 0;
-	if (s->nrules == 0) {
+	if (s->nrules == 0 || all_pairs) {
 		for (size_t a = 0; a < A->n; a++)
 			for (size_t b = B ? 0 : a + 1; b < (B ? nb : A->n); b++)
 				if ((rc = push64(out, (uint64_t)a << 32 | b, err)))
@@ -442,7 +476,8 @@ static dur_err fs_run(struct fs_job *j, uint32_t la, uint32_t lb, struct dur_lin
 		      size_t *npairs, size_t *ncand, struct dur_error *err)
 {
 	const dur_link_schema *s = j->s;
-	size_t nf = s->nfields, np = 0, k = 0;
+	size_t nf = s->nfields, np = 0, k = 0, nem;
+	int all;
 	struct u64buf cand = { 0 };
 	uint64_t *pat = NULL, *upat = NULL;
 	size_t *cnt = NULL;
@@ -451,12 +486,18 @@ static dur_err fs_run(struct fs_job *j, uint32_t la, uint32_t lb, struct dur_lin
 
 	*pairs = NULL;
 	*npairs = 0;
-	if ((rc = block(s, j->p, j->A, j->B, &cand, err)))
+	{
+		/* few enough pairs: score them all, no blocking, no sampling */
+		double na = (double)j->A->n, nb = j->B ? (double)j->B->n : (na - 1) / 2.0;
+		all = na * nb <= (double)j->p->u_sample;
+	}
+	if ((rc = block(s, j->p, j->A, j->B, all, &cand, err)))
 		goto out;
 	*ncand = cand.n;
+	nem = cand.n + (all ? 0 : j->p->u_sample);
 	pat = malloc((cand.n ? cand.n : 1) * sizeof(uint64_t));
-	upat = malloc((cand.n ? cand.n : 1) * sizeof(uint64_t));
-	cnt = malloc((cand.n ? cand.n : 1) * sizeof(size_t));
+	upat = malloc((nem ? nem : 1) * sizeof(uint64_t));
+	cnt = malloc((nem ? nem : 1) * sizeof(size_t));
 	if (!pat || !upat || !cnt) {
 		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
 		goto out;
@@ -467,8 +508,10 @@ static dur_err fs_run(struct fs_job *j, uint32_t la, uint32_t lb, struct dur_lin
 		pat[i] = compare_pair(s, j->p, j->A->val + a * nf, B->val + b * nf);
 	}
 	memcpy(upat, pat, cand.n * sizeof(uint64_t));
-	qsort(upat, cand.n, sizeof(uint64_t), cmp_u64);
-	for (size_t i = 0; i < cand.n; i++) {
+	if (!all)
+		sample_patterns(s, j->p, j->A, j->B, upat + cand.n);
+	qsort(upat, nem, sizeof(uint64_t), cmp_u64);
+	for (size_t i = 0; i < nem; i++) {
 		if (np > 0 && upat[np - 1] == upat[i]) {
 			cnt[np - 1]++;
 			continue;

@@ -744,6 +744,8 @@ static void test_link_dedup_synthetic(void **state)
 		tp += (a + 1 == b || b + 1 == a) &&
 		      r->cluster[0][r->pairs[i].rec_a] == r->cluster[0][r->pairs[i].rec_b];
 	}
+	printf("synthetic dedup: %zu true pairs, %zu found, %zu right, lambda %g\n", ntrue,
+	       r->npairs, tp, m.lambda);
 	assert_true(tp >= ntrue * 95 / 100);
 	assert_true(r->npairs <= ntrue + ntrue / 20);
 	assert_true(r->nclusters >= 400 - ntrue / 20);
