@@ -307,6 +307,10 @@ struct dur_link_fs_params {
 				    the candidates plus this many random pairs,
 				    which anchor u.  200000 */
 	uint64_t seed;           /* of the sampling generator; 0 = built-in */
+	size_t max_dup_pairs;    /* dedup: EM's share of matches is capped at
+				    this many pairs per record (linkage: one
+				    per record of the shorter list, and at most
+				    half of all pairs).  3 */
 };
 struct dur_link_fs_params dur_link_fs_default_params(const dur_link_schema *s);
 
@@ -318,6 +322,8 @@ struct dur_link_fs_model {
 	double m[32][4], u[32][4];
 	size_t iterations;
 	size_t candidates;
+	int degenerate;          /* EM found no class of agreeing pairs (lists
+				    that share nobody): no pair was linked */
 };
 
 /*

@@ -550,6 +550,9 @@ static int cmd_plain(struct link_opts *o, int dedup)
 		fprintf(f, "EM: %zu iterations, share of candidate pairs that match %.4f\n",
 			model.iterations, model.lambda);
 	}
+	if (model.degenerate)
+		cli_warn(CMD, "EM found no group of pairs that agree more than chance: the "
+			 "lists seem to share nobody, and nothing was linked");
 	rc = EXIT_OK;
 	goto out;
 fail:

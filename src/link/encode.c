@@ -272,10 +272,23 @@ static dur_err add_field(const struct link_field *fd, const unsigned char key[32
 		hash_token(key, tok, strlen(tok), fd->bits_per_token, f, mb);
 		snprintf(tok, sizeof(tok), "D:%.2s", v + 8);
 		hash_token(key, tok, strlen(tok), fd->bits_per_token, f, mb);
+		/* and each digit in its place, so that one mistyped digit still
+		   leaves 7 of 8 of these in common */
+		for (size_t i = 0, d = 0; i < 10; i++) {
+			if (v[i] == '-')
+				continue;
+			snprintf(tok, sizeof(tok), "d%zu:%c", d++, v[i]);
+			hash_token(key, tok, strlen(tok), fd->bits_per_token, f, mb);
+		}
 	} else {
 		size_t n = strlen(v);
 		for (size_t i = 0; i < n && i < 64; i++) {
 			snprintf(tok, sizeof(tok), "%zu:%c", i, v[i]);
+			hash_token(key, tok, strlen(tok), fd->bits_per_token, f, mb);
+		}
+		/* digit pairs, which survive a digit inserted or dropped */
+		for (size_t i = 0; i + 1 < n && i < 64; i++) {
+			snprintf(tok, sizeof(tok), "b:%c%c", v[i], v[i + 1]);
 			hash_token(key, tok, strlen(tok), fd->bits_per_token, f, mb);
 		}
 		/* the length, so that "123" and "1234" differ beyond a digit */

@@ -36,6 +36,7 @@ struct dur_link_fs_params dur_link_fs_default_params(const dur_link_schema *s)
 	p.jw_partial = 0.85;
 	p.prob_floor = 1e-6;
 	p.u_sample = 200000;
+	p.max_dup_pairs = 3;
 	p.seed = 0;
 	return p;
 }
@@ -147,6 +148,7 @@ struct fs_model {
 	double m[LINK_MAX_FIELDS][3], u[LINK_MAX_FIELDS][3];
 	double lm[LINK_MAX_FIELDS][3], lu[LINK_MAX_FIELDS][3]; /* logs */
 	size_t iterations;
+	int degenerate;          /* no class of agreeing pairs was found */
 };
 
 static double pattern_weight(const struct fs_model *md, size_t nf, uint64_t pat)
@@ -186,8 +188,8 @@ static int cmp_u64(const void *x, const void *y)
  * the classes are labelled so that agreement is likelier among matches.
  */
 static dur_err fs_em(const dur_link_schema *s, const struct dur_link_fs_params *p,
-		     const uint64_t *pat, const size_t *cnt, size_t np, struct fs_model *md,
-		     struct dur_error *err)
+		     const uint64_t *pat, const size_t *cnt, size_t np, double lambda_max,
+		     struct fs_model *md, struct dur_error *err)
 {
 	size_t nf = s->nfields;
 	double *g = malloc((np ? np : 1) * sizeof(double));
@@ -230,6 +232,11 @@ static dur_err fs_em(const dur_link_schema *s, const struct dur_link_fs_params *
 		}
 		/* M step */
 		lam = clampp(total > 0 ? gsum / total : 0.5, p->prob_floor);
+		/* there cannot be more matches than records allow: without this
+		   cap EM on lists that share nobody calls nearly every pair a
+		   match (a second, meaningless, maximum of the likelihood) */
+		if (lam > lambda_max)
+			lam = lambda_max;
 		delta = fabs(lam - md->lambda);
 		md->lambda = lam;
 		for (size_t f = 0; f < nf; f++) {
@@ -252,22 +259,20 @@ static dur_err fs_em(const dur_link_schema *s, const struct dur_link_fs_params *
 			break;
 		}
 	}
-	/* label switching: the match class is the one where fields agree */
+	/*
+	 * EM started with the match class agreeing and the share of matches is
+	 * capped, so the classes cannot swap wholesale; but on lists that share
+	 * nobody the small class may fit pairs that merely disagree less than
+	 * usual, or nothing at all.  Call the model degenerate (and link
+	 * nothing) unless agreement is likelier among "matches" on most fields.
+	 */
 	{
 		int votes = 0;
 		for (size_t f = 0; f < nf; f++) {
 			unsigned top = nlevels_of(&s->field[f]) - 1;
 			votes += md->m[f][top] > md->u[f][top] ? 1 : -1;
 		}
-		if (votes < 0) {
-			for (size_t f = 0; f < nf; f++)
-				for (unsigned l = 0; l < 3; l++) {
-					double t = md->m[f][l];
-					md->m[f][l] = md->u[f][l];
-					md->u[f][l] = t;
-				}
-			md->lambda = 1.0 - md->lambda;
-		}
+		md->degenerate = votes <= 0;
 	}
 	model_logs(md, s);
 	free(g);
@@ -519,9 +524,21 @@ static dur_err fs_run(struct fs_job *j, uint32_t la, uint32_t lb, struct dur_lin
 		upat[np] = upat[i];
 		cnt[np++] = 1;
 	}
-	if ((rc = fs_em(s, j->p, upat, cnt, np, &j->md, err)))
+	{
+		/* matches: at most one per record of the shorter list (linkage),
+		   at most max_dup_pairs per record (dedup) */
+		double nmax = j->B ? (double)(j->A->n < j->B->n ? j->A->n : j->B->n)
+				   : (double)j->p->max_dup_pairs * (double)j->A->n;
+		double lmax = nem ? nmax / (double)nem : 0.5;
+		if (lmax > 0.5)
+			lmax = 0.5;
+		if (lmax < j->p->prob_floor)
+			lmax = j->p->prob_floor;
+		rc = fs_em(s, j->p, upat, cnt, np, lmax, &j->md, err);
+	}
+	if (rc)
 		goto out;
-	j->wthr = prob_to_weight(j->md.lambda, j->p->threshold);
+	j->wthr = j->md.degenerate ? INFINITY : prob_to_weight(j->md.lambda, j->p->threshold);
 	out = malloc((cand.n ? cand.n : 1) * sizeof(*out));
 	if (!out) {
 		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
@@ -558,6 +575,7 @@ static void export_model(const struct fs_job *j, size_t ncand, struct dur_link_f
 	m->nfields = j->s->nfields;
 	m->iterations = j->md.iterations;
 	m->candidates = ncand;
+	m->degenerate = j->md.degenerate;
 	for (size_t f = 0; f < j->s->nfields; f++) {
 		m->nlevels[f] = nlevels_of(&j->s->field[f]);
 		for (size_t l = 0; l < m->nlevels[f]; l++) {
