@@ -122,8 +122,8 @@ static struct dur_link_encodings *fake(size_t n, unsigned char seed)
 	e->weight = calloc(n, sizeof(uint32_t));
 	random_filters(e->filters, n, 16, 0.3, seed);
 	for (size_t i = 0; i < n; i++) {
-		e->id[i] = malloc(16);
-		snprintf(e->id[i], 16, "r%zu", i);
+		e->id[i] = malloc(32);
+		snprintf(e->id[i], 32, "r%zu", i);
 		for (size_t w = 0; w < 16; w++)
 			e->weight[i] += (uint32_t)__builtin_popcountll(e->filters[i * 16 + w]);
 	}

@@ -720,7 +720,8 @@ static dur_err fs_link(const dur_link_schema *s, struct plist *pl, const char *c
 				all = na;
 				cap = nc;
 			}
-			memcpy(all + nall, pp, k * sizeof(*pp));
+			if (k)  /* `all` may still be NULL */
+				memcpy(all + nall, pp, k * sizeof(*pp));
 			nall += k;
 			free(pp);
 			pp = NULL;

@@ -89,7 +89,8 @@ static int cmp_pair(const void *x, const void *y)
 
 void link_sort_pairs(struct dur_link_pair *p, size_t n)
 {
-	qsort(p, n, sizeof(*p), cmp_pair);
+	if (n > 1)
+		qsort(p, n, sizeof(*p), cmp_pair);
 }
 
 size_t link_greedy_one_to_one(struct dur_link_pair *p, size_t n, size_t na, size_t nb,
@@ -166,7 +167,8 @@ dur_err link_cluster(struct dur_link_result *r, int one_per_list, double bridge,
 			c.list[g] = (uint32_t)l;
 		}
 	/* strongest pairs first, across all pairs of lists */
-	memcpy(order, r->pairs, r->npairs * sizeof(*order));
+	if (r->npairs)  /* r->pairs may be NULL */
+		memcpy(order, r->pairs, r->npairs * sizeof(*order));
 	for (size_t i = 0; i < r->npairs; i++)
 		order[i].list_a = order[i].list_b = 0;  /* sort by score only */
 	/* keep the list numbers in the global index instead */

@@ -625,8 +625,8 @@ static struct dur_link_encodings *hand(const uint64_t *f, size_t n, const char *
 	e->filters = malloc(n * sizeof(uint64_t));
 	e->weight = calloc(n, sizeof(uint32_t));
 	for (size_t i = 0; i < n; i++) {
-		e->id[i] = malloc(16);
-		snprintf(e->id[i], 16, "%s%zu", prefix, i);
+		e->id[i] = malloc(32);
+		snprintf(e->id[i], 32, "%s%zu", prefix, i);
 		e->filters[i] = f[i];
 		e->weight[i] = (uint32_t)__builtin_popcountll(f[i]);
 	}
