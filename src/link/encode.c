@@ -121,25 +121,42 @@ dur_err link_csv_check(const struct dur_csv *csv, const char *name, const dur_li
 	return DUR_OK;
 }
 
-static int cmp_strp(const void *a, const void *b)
+/*
+ * Are the ids distinct?  Sorts indices by id (ties by index); on a repeat
+ * *first and *again are the indices of the first occurrence and of a
+ * later one, else *again is (size_t)-1.
+ */
+struct idsort {
+	const char *id;
+	size_t i;
+};
+
+static int cmp_idsort(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct idsort *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	if (c)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* Distinct ids?  Sorts a copy of the pointers; returns the index of one
- * repeated id or (size_t)-1. */
-static dur_err check_distinct(char **ids, size_t n, int *dup, struct dur_error *err)
+static dur_err check_distinct(char **ids, size_t n, size_t *first, size_t *again,
+			      struct dur_error *err)
 {
-	char **c = malloc((n ? n : 1) * sizeof(*c));
-	*dup = 0;
+	struct idsort *c = malloc((n ? n : 1) * sizeof(*c));
+	*again = (size_t)-1;
 	if (!c)
 		return dur_error_set(err, DUR_ENOMEM, "out of memory");
-	memcpy(c, ids, n * sizeof(*c));
-	qsort(c, n, sizeof(*c), cmp_strp);
+	for (size_t i = 0; i < n; i++) {
+		c[i].id = ids[i];
+		c[i].i = i;
+	}
+	if (n > 1)
+		qsort(c, n, sizeof(*c), cmp_idsort);
 	for (size_t i = 1; i < n; i++)
-		if (strcmp(c[i - 1], c[i]) == 0) {
-			*dup = 1;
-			break;
+		if (strcmp(c[i - 1].id, c[i].id) == 0 && (*again == (size_t)-1 || c[i].i < *again)) {
+			*first = c[i - 1].i;
+			*again = c[i].i;
 		}
 	free(c);
 	return DUR_OK;
@@ -151,7 +168,7 @@ dur_err link_csv_ids(const struct dur_csv *csv, const char *name, const char *id
 	size_t n = csv->nrec - 1;
 	long col = -1;
 	char **ids;
-	int dup;
+	size_t first = 0, again;
 	dur_err rc;
 
 	*out = NULL;
@@ -194,11 +211,14 @@ dur_err link_csv_ids(const struct dur_csv *csv, const char *name, const char *id
 		}
 		strcpy(ids[i], v);
 	}
-	if ((rc = check_distinct(ids, n, &dup, err)))
+	if ((rc = check_distinct(ids, n, &first, &again, err)))
 		goto fail;
-	if (dup) {
-		rc = dur_error_set(err, DUR_EDATA, "'%s', column '%s': ids are not distinct", name,
-				   id_column);
+	if (again != (size_t)-1) {
+		/* the value is not shown: an id may be more telling than it should */
+		rc = dur_error_set(err, DUR_EDATA,
+				   "'%s' line %zu, column '%s': ids are not distinct (this id "
+				   "is also on line %zu)", name, csv->rec[again + 1].line,
+				   id_column ? id_column : "?", csv->rec[first + 1].line);
 		goto fail;
 	}
 	*out = ids;
@@ -557,8 +577,7 @@ dur_err dur_link_enc_read(const void *buf, size_t len, const char *name,
 	struct dur_link_encodings *e = NULL;
 	unsigned char sum[ENC_TRAILER];
 	uint64_t n;
-	size_t bits, rec_min;
-	int dup;
+	size_t bits, rec_min, first = 0, again;
 	dur_err rc;
 
 	*out = NULL;
@@ -667,10 +686,11 @@ dur_err dur_link_enc_read(const void *buf, size_t len, const char *name,
 				   name);
 		goto fail;
 	}
-	if ((rc = check_distinct(e->id, e->n, &dup, err)))
+	if ((rc = check_distinct(e->id, e->n, &first, &again, err)))
 		goto fail;
-	if (dup) {
-		rc = dur_error_set(err, DUR_EPARSE, "'%s': record ids are not distinct", name);
+	if (again != (size_t)-1) {
+		rc = dur_error_set(err, DUR_EPARSE, "'%s' record %zu: its id repeats record %zu's",
+				   name, again + 1, first + 1);
 		goto fail;
 	}
 	*out = e;
