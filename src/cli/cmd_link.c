@@ -105,7 +105,7 @@ static int parse_opts(int argc, char **argv, struct link_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->sub = argv[1];
 	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i], *v = NULL, *t = NULL, *b = NULL;
+		const char *a = argv[i], *t = NULL, *b = NULL;
 		int bad = 0;
 		if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
 			if (o->nin >= LINK_MAX_LISTS)
@@ -151,7 +151,6 @@ static int parse_opts(int argc, char **argv, struct link_opts *o)
 			o->have_bridge |= b != NULL;
 			continue;
 		}
-		(void)v;
 		return cli_usage_error(CMD, "unknown option '%s'", a);
 	}
 	if (!o->schema)

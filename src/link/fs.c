@@ -624,8 +624,9 @@ static int fs_score(void *vctx, size_t ga, size_t gb, double *sc)
 		return 0;
 	pat = compare_pair(c->s, c->p, c->lists[la].val + (ga - c->off[la]) * nf,
 			   c->lists[lb].val + (gb - c->off[lb]) * nf);
-	/* bridge threshold compared as a weight of this pair's own model */
-	*sc = weight_to_prob(j->md.lambda, pattern_weight(&j->md, nf, pat));
+	/* a probability under this pair of lists' own model; where EM found
+	   that the two lists share nobody, nobody can be on both */
+	*sc = j->md.degenerate ? 0.0 : weight_to_prob(j->md.lambda, pattern_weight(&j->md, nf, pat));
 	return 1;
 }
 
