@@ -74,3 +74,6 @@ P | ~^4a,4b,count$ | $DURESS link match -q --schema $SRC/examples/link/febrl.sch
 CHECK | test "$(head -1 h.csv)" = id,4a,4b
 P | ~^1,1,5000$ | $DURESS link plain -q --schema $SRC/examples/link/febrl.schema.json $SHARED/link/febrl/dataset4a.csv $SHARED/link/febrl/dataset4b.csv --table -
 P | ~200[0-9] people | $DURESS link dedup --schema $SRC/examples/link/febrl.schema.json $SHARED/link/febrl/dataset3.csv
+# the bridge threshold can be set; a bridge above the threshold is refused
+2 | ~--bridge-threshold must be | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold -1 police.enc shelter.enc
+P | link_table_3.csv | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold 0.5 police.enc shelter.enc clinic.enc --table -

@@ -662,6 +662,29 @@ static void test_link_weak_bridge_refused(void **state)
 		dur_link_enc_free(l[i]);
 }
 
+static void test_link_one_record_per_list(void **state)
+{
+	/* a0~b0 1.0, b1~c0 1.0, a0~c0 0.9: joining a0-c0 would make b0 and b1,
+	   two records of list B, one person, so that join is refused */
+	uint64_t fa = 0x3ffULL, fb[2] = { 0x3ffULL, 0x1ffULL | 1ULL << 40 },
+		 fc = 0x1ffULL | 1ULL << 40;
+	struct dur_link_encodings *l[3] = { hand(&fa, 1, "a"), hand(fb, 2, "b"), hand(&fc, 1, "c") };
+	const char *names[3] = { "A", "B", "C" };
+	struct dur_link_result *r;
+	(void)state;
+	assert_rel_close(dur_link_dice(&fa, &fc, 1), 0.9, 1e-12);
+	r = match(l, names, 3, 0.85, 0.0);
+	assert_int_equal(r->bridges_refused, 1);
+	assert_int_equal(r->nclusters, 2);
+	assert_int_equal(r->cluster[0][0], r->cluster[1][0]);
+	assert_int_equal(r->cluster[1][1], r->cluster[2][0]);
+	assert_int_not_equal(r->cluster[1][1], r->cluster[1][0]);
+	assert_int_equal(r->npairs, 2);
+	dur_link_result_free(r);
+	for (int i = 0; i < 3; i++)
+		dur_link_enc_free(l[i]);
+}
+
 static void test_link_one_to_one(void **state)
 {
 	/* a0 scores 1.0 with b0 and 0.9 with b1; a1 only 0.8 with b0:
@@ -824,6 +847,7 @@ int main(void)
 		cmocka_unit_test(test_link_match_two_lists),
 		cmocka_unit_test(test_link_weak_bridge_refused),
 		cmocka_unit_test(test_link_one_to_one),
+		cmocka_unit_test(test_link_one_record_per_list),
 		cmocka_unit_test(test_link_dedup_synthetic),
 		cmocka_unit_test(test_link_plain_three_lists),
 	};
