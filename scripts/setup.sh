@@ -3,7 +3,7 @@
 # Only missing packages are installed; nothing is downloaded from elsewhere.
 set -eu
 pkgs="build-essential cmake pkg-config git libgsl-dev libglpk-dev libsqlite3-dev
-libsodium-dev libjansson-dev libcsv-dev libcmocka-dev clang libclang-rt-14-dev valgrind"
+libsodium-dev libjansson-dev libcsv-dev libcmocka-dev libutf8proc-dev clang libclang-rt-14-dev valgrind"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

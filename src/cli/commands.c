@@ -7,6 +7,8 @@
 #include "commands.h"
 
 const struct cli_command cli_commands[] = {
+	{ "link", cmd_link, "find the same person on several lists without sharing names",
+	  usage_link, 1 },
 	{ "estimate", cmd_estimate, "estimate how many people no list saw (multiple systems estimation)", usage_estimate, 0 },
 	{ "simulate", cmd_simulate, "make capture histories from a known population, for testing", usage_simulate, 0 },
 	{ "reproduce", cmd_reproduce, "re-run a manifest and check that every figure is identical", usage_reproduce, 0 },

@@ -11,4 +11,7 @@ extern const char usage_reproduce[];
 int cmd_version(int argc, char **argv);
 extern const char usage_version[];
 
+int cmd_link(int argc, char **argv);
+extern const char usage_link[];
+
 #endif

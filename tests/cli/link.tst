@@ -1,0 +1,79 @@
+# duress link: private and plain record linkage.  Fixtures are in
+# tests/cli/data/link (made for these tests; no real people).
+P | ~^usage: duress link | $DURESS link --help
+P | ~^usage: duress link | $DURESS help link
+P | ~usage: duress link encode | $DURESS link encode --help
+P | ~usage: duress link | $DURESS link match --help
+2 | ~usage: duress link | $DURESS link
+2 | ~'nope' is not a link command | $DURESS link nope
+2 | ~--schema is required | $DURESS link match a.enc b.enc
+2 | ~needs --secret-file | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json x.csv
+2 | ~unknown option '--secret' | $DURESS link encode --schema s --secret abc x.csv
+2 | ~needs a value | $DURESS link encode --schema
+2 | ~--threshold must be | $DURESS link match --schema s --threshold 2 a b
+2 | ~at least two | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json a.enc
+# the shared secret, from a file that only its owner can read
+CHECK | printf '%s' 'correct horse battery staple, 32b' > key && chmod 600 key && printf '%s' 'another secret of enough length' > key2 && chmod 600 key2 && printf 'short' > short && chmod 600 short
+P | ~encoded 5 records | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key -o police.enc $SRC/tests/cli/data/link/police.csv
+P | - | $DURESS link encode -q --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key -o shelter.enc $SRC/tests/cli/data/link/shelter.csv
+P | - | $DURESS link encode -q --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key --output=clinic.enc $SRC/tests/cli/data/link/clinic.csv
+# the secret from standard input gives the same encodings, byte for byte
+P | - | cat key | $DURESS link encode -q --schema $SRC/tests/cli/data/link/small.schema.json --secret-file - -o police2.enc $SRC/tests/cli/data/link/police.csv && cmp police.enc police2.enc
+# the file holds no cleartext
+CHECK | ! grep -a -q -i -e Smith -e Okafor -e 1975 police.enc
+P | link_table_2.csv | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc --table -
+P | link_hist_2.csv | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc --histories -
+P | ~police,p2,shelter,s1,0\.[0-9]{6} | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc --pairs -
+P | link_table_3.csv | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc clinic.enc --table - --pairs p3.csv --histories h3.csv
+CHECK | head -1 h3.csv | grep -qx 'id,police,shelter,clinic' && head -1 p3.csv | grep -qx 'list_a,id_a,list_b,id_b,score'
+P | ~^id,A,B,C$ | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json --names A,B,C police.enc shelter.enc clinic.enc --histories -
+P | ~3 lists, 12 records.*people | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc clinic.enc
+P | - | for k in portable popcnt avx2 avx512 auto; do $DURESS link match -q --kernel $k --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc --pairs - 2>/dev/null > k_$k.csv || [ $k = avx2 ] || [ $k = avx512 ] || [ $k = popcnt ] || exit 1; done; cmp k_portable.csv k_auto.csv
+2 | ~two lists are named 'police' | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json police.enc police.enc
+2 | ~needs 2 names | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json --names A police.enc shelter.enc
+2 | ~only one output | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc --table - --pairs -
+# bad keys
+1 | ~too short | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file short -o s.enc $SRC/tests/cli/data/link/police.csv
+1 | ~cannot open secret file 'nokey' | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file nokey -o s.enc $SRC/tests/cli/data/link/police.csv
+CHECK | test ! -e s.enc
+P | - | $DURESS link encode -q --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key2 -o other.enc $SRC/tests/cli/data/link/shelter.csv
+1 | ~'police' and 'other' were encoded with different secrets | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json police.enc other.enc --table t.csv
+CHECK | test ! -e t.csv
+# another schema's encodings; a schema that changes nothing of the encoding is fine
+1 | ~'police.enc' was encoded with another schema | $DURESS link match --schema $SRC/tests/cli/data/link/other.schema.json police.enc shelter.enc
+P | - | sed 's/"threshold": 0.75/"threshold": 0.7/' $SRC/tests/cli/data/link/small.schema.json > lower.json && $DURESS link match -q --schema lower.json police.enc shelter.enc
+# truncated and damaged files
+1 | ~'trunc.enc' is truncated | head -c 300 police.enc > trunc.enc && $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json trunc.enc shelter.enc --pairs t.csv
+1 | ~damaged | (cat police.enc; printf x) > long.enc && $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json long.enc shelter.enc
+1 | ~not a duress encodings file | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json $SRC/tests/cli/data/link/police.csv shelter.enc
+1 | ~cannot open 'none.enc' | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json none.enc shelter.enc
+CHECK | test ! -e t.csv
+# bad CSV input: one line, file and line named, no value shown, no output left
+1 | ~'[^']*ragged.csv' line 3: 3 fields where the header has 5 | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key -o r.enc $SRC/tests/cli/data/link/ragged.csv
+1 | !Maria|Silva | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key -o r.enc $SRC/tests/cli/data/link/ragged.csv
+1 | ~no column 'surname' | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key -o r.enc $SRC/tests/cli/data/link/nosurname.csv
+1 | ~line 2: bytes that are not UTF-8 | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key -o r.enc $SRC/tests/cli/data/link/latin1.csv
+1 | ~the file is empty | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key -o r.enc $SRC/tests/cli/data/link/empty.csv
+1 | ~ids are not distinct | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key -o r.enc $SRC/tests/cli/data/link/dupid.csv
+1 | ~no id column 'nope' | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key --id-column nope -o r.enc $SRC/tests/cli/data/link/police.csv
+1 | ~'x.json': fields: must be | printf '{"duress_link_schema":1}' > x.json && $DURESS link encode --schema x.json --secret-file key -o r.enc $SRC/tests/cli/data/link/police.csv
+1 | ~line 1, column | printf '{"duress_link_schema":1,' > y.json && $DURESS link match --schema y.json police.enc shelter.enc
+CHECK | test ! -e r.enc && ! ls *.tmp.* 2>/dev/null | grep -q .
+# a secret file others can read is used, with a warning
+P | ~can be read by other users | cp key open && chmod 644 open && $DURESS link encode -q --schema $SRC/tests/cli/data/link/small.schema.json --secret-file open -o o.enc $SRC/tests/cli/data/link/police.csv
+# plain identifiers and deduplication
+P | link_table_plain.csv | $DURESS link plain -q --schema $SRC/tests/cli/data/link/small.schema.json $SRC/tests/cli/data/link/police.csv $SRC/tests/cli/data/link/shelter.csv $SRC/tests/cli/data/link/clinic.csv --table -
+P | ~EM: [0-9]+ iterations | $DURESS link plain --schema $SRC/tests/cli/data/link/small.schema.json $SRC/tests/cli/data/link/police.csv $SRC/tests/cli/data/link/shelter.csv
+2 | ~dedup takes one | $DURESS link dedup --schema $SRC/tests/cli/data/link/small.schema.json a.csv b.csv
+2 | ~use 'dedup' | $DURESS link plain --schema $SRC/tests/cli/data/link/small.schema.json a.csv
+1 | ~3 fields where the header has 5 | $DURESS link plain --schema $SRC/tests/cli/data/link/small.schema.json $SRC/tests/cli/data/link/police.csv $SRC/tests/cli/data/link/ragged.csv
+# the FEBRL example: encodings and plain identifiers
+P | - | $DURESS link encode -q --schema $SRC/examples/link/febrl.schema.json --secret-file key -o 4a.enc $SHARED/link/febrl/dataset4a.csv
+P | ~64 date values matched none | $DURESS link encode -q --schema $SRC/examples/link/febrl.schema.json --secret-file key -o 4b.enc $SHARED/link/febrl/dataset4b.csv
+P | ~^4a,4b,count$ | $DURESS link match -q --schema $SRC/examples/link/febrl.schema.json 4a.enc 4b.enc --table - --histories h.csv
+CHECK | test "$(head -1 h.csv)" = id,4a,4b
+P | ~^1,1,5000$ | $DURESS link plain -q --schema $SRC/examples/link/febrl.schema.json $SHARED/link/febrl/dataset4a.csv $SHARED/link/febrl/dataset4b.csv --table -
+P | ~200[0-9] people | $DURESS link dedup --schema $SRC/examples/link/febrl.schema.json $SHARED/link/febrl/dataset3.csv
+# the bridge threshold can be set; a bridge above the threshold is refused
+2 | ~--bridge-threshold must be | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold -1 police.enc shelter.enc
+P | link_table_3.csv | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold 0.5 police.enc shelter.enc clinic.enc --table -
