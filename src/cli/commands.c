@@ -7,6 +7,8 @@
 #include "commands.h"
 
 const struct cli_command cli_commands[] = {
+	{ "screen", cmd_screen, "screen a situation against trafficking frameworks (coercion, never the kind of work)", usage_screen, 0 },
+	{ "frameworks", cmd_frameworks, "list the frameworks, show one, or print the questions", usage_frameworks, 1 },
 	{ "version", cmd_version, "show the version and build of duress", usage_version, 0 },
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);

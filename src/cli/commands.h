@@ -5,4 +5,9 @@
 int cmd_version(int argc, char **argv);
 extern const char usage_version[];
 
+int cmd_screen(int argc, char **argv);
+extern const char usage_screen[];
+int cmd_frameworks(int argc, char **argv);
+extern const char usage_frameworks[];
+
 #endif
