@@ -215,7 +215,94 @@ struct scratch {
 	uint8_t *facts, *ind, *elem;
 	uint8_t *ind_all, *ind_any, *elem_lo, *elem_hi, *note_all;
 	uint8_t (*cond)[SCR_MAX_SPLIT][2];  /* per indicator: YES seen with split fact = no/yes */
+	uint8_t *mark, *ind_seen, *elem_seen, *probe;
+	size_t nvars;
 };
+
+/* Mark the unknown facts that reach node n through undetermined parts only. */
+static void relevant(const struct scr_framework *fw, int n, struct scratch *s, int depth)
+{
+	const struct scr_xnode *x = &fw->nodes[n];
+
+	if (depth > 256 || scr_eval_node(fw, n, s->facts, s->ind, s->elem) != DUR_SCREEN_UNKNOWN)
+		return;
+	switch (x->kind) {
+	case X_FACT:
+		s->mark[x->arg] = 1;
+		return;
+	case X_OPTION:
+		return;
+	case X_IND:
+		if (!s->ind_seen[x->arg]) {
+			s->ind_seen[x->arg] = 1;
+			relevant(fw, fw->ind[x->arg].node, s, depth + 1);
+		}
+		return;
+	case X_ELEM:
+		if (!s->elem_seen[x->arg]) {
+			s->elem_seen[x->arg] = 1;
+			relevant(fw, fw->elem[x->arg].node, s, depth + 1);
+		}
+		return;
+	default:
+		for (size_t i = 0; i < x->nkids; i++)
+			relevant(fw, fw->kids[x->kids + i], s, depth + 1);
+	}
+}
+
+/*
+ * Does the unknown split fact f (e.g. the age) matter?  It does when some
+ * answers to the other unknowns give a different verdict for f = yes and
+ * f = no.  Checked on its own (others unknown), then at the extremes (all
+ * others no, all yes) and at each other unknown alone yes (rest no) and
+ * alone no (rest yes): cheap, and it finds the usual case of two rules
+ * (adult, child) that each hinge on different answers.
+ */
+static int split_fact_matters(const struct scr_framework *fw, struct scratch *s, int f)
+{
+	const uint8_t *base = s->facts;
+	size_t nr = fw->nrefs;
+	int matters = 0;
+
+	/* others unknown */
+	s->facts[f] = DUR_SCREEN_YES;
+	if (eval_exact(fw, s->facts, s->ind, s->elem) != DUR_SCREEN_UNKNOWN)
+		matters = 1;
+	s->facts[f] = DUR_SCREEN_NO;
+	if (eval_exact(fw, s->facts, s->ind, s->elem) != DUR_SCREEN_UNKNOWN)
+		matters = 1;
+	s->facts[f] = DUR_SCREEN_UNKNOWN;
+	if (matters)
+		return 1;
+	memcpy(s->probe, base, s->nvars);
+	for (size_t p = 0; p < 2 * nr + 2 && !matters; p++) {
+		/* point p: 0 all no, 1 all yes, 2+2k only k yes, 3+2k only k no */
+		int vy, vn, any = 0;
+		for (size_t k = 0; k < nr; k++) {
+			int g = fw->refs[k];
+			uint8_t v;
+			if (g == f || base[g] != DUR_SCREEN_UNKNOWN)
+				continue;
+			if (p < 2)
+				v = p ? DUR_SCREEN_YES : DUR_SCREEN_NO;
+			else if ((p - 2) / 2 == k) {
+				v = p % 2 ? DUR_SCREEN_NO : DUR_SCREEN_YES;
+				any = 1;
+			} else
+				v = p % 2 ? DUR_SCREEN_YES : DUR_SCREEN_NO;
+			s->probe[g] = v;
+		}
+		if (p >= 2 && !any)
+			continue;
+		s->probe[f] = DUR_SCREEN_YES;
+		vy = scr_eval(fw, s->probe, s->ind, s->elem);
+		s->probe[f] = DUR_SCREEN_NO;
+		vn = scr_eval(fw, s->probe, s->ind, s->elem);
+		if (vy != vn)
+			matters = 1;
+	}
+	return matters;
+}
 
 static dur_err screen_one(const dur_framework_set *set, const struct scr_framework *fw,
 			  const dur_screen_case *c, dur_screen_result *r, size_t slot,
@@ -345,20 +432,34 @@ static dur_err screen_one(const dur_framework_set *set, const struct scr_framewo
 		if (s->note_all[i])
 			st->notes[o->nnotes++] = fw->note[i].text;
 
-	/* would_change_if: re-evaluate with each unknown fact set to yes and to no. */
+	/*
+	 * would_change_if.  Two ways in which an unknown fact can matter:
+	 *  - on its own: setting it to yes, or to no, and re-evaluating exactly
+	 *    gives a different verdict (this is how the age is caught);
+	 *  - together with other unknown answers: it feeds, through parts that
+	 *    are themselves still undetermined, a branch whose verdict is
+	 *    undetermined.  For a rule that reads each fact once this is exactly
+	 *    "some answers to the other unknowns make this answer decisive".
+	 */
 	if (o->verdict == DUR_SCREEN_INSUFFICIENT) {
-		for (size_t i = 0; i < fw->nrefs; i++) {
-			int f = fw->refs[i], vy, vn;
-			if (s->facts[f] != DUR_SCREEN_UNKNOWN)
-				continue;
-			s->facts[f] = DUR_SCREEN_YES;
-			vy = eval_exact(fw, s->facts, s->ind, s->elem);
-			s->facts[f] = DUR_SCREEN_NO;
-			vn = eval_exact(fw, s->facts, s->ind, s->elem);
-			s->facts[f] = DUR_SCREEN_UNKNOWN;
-			if (vy != DUR_SCREEN_UNKNOWN || vn != DUR_SCREEN_UNKNOWN)
-				st->change[o->nchange++] = scr_fact_name(set, f);
+		memset(s->mark, 0, set->nfacts + 1);
+		for (unsigned m = 0; m < (1u << nu); m++) {
+			for (size_t i = 0; i < nu; i++)
+				s->facts[unk[i]] = (m >> i) & 1 ? DUR_SCREEN_YES : DUR_SCREEN_NO;
+			if (scr_eval(fw, s->facts, s->ind, s->elem) == DUR_SCREEN_UNKNOWN) {
+				memset(s->ind_seen, 0, fw->nind);
+				memset(s->elem_seen, 0, fw->nelem);
+				relevant(fw, fw->rule, s, 0);
+			}
 		}
+		for (size_t i = 0; i < nu; i++)
+			s->facts[unk[i]] = DUR_SCREEN_UNKNOWN;
+		for (size_t i = 0; i < nu; i++)
+			if (split_fact_matters(fw, s, unk[i]))
+				s->mark[unk[i]] = 1;
+		for (size_t i = 0; i < fw->nrefs; i++)
+			if (s->mark[fw->refs[i]] && s->facts[fw->refs[i]] == DUR_SCREEN_UNKNOWN)
+				st->change[o->nchange++] = scr_fact_name(set, fw->refs[i]);
 	}
 	return DUR_OK;
 nomem:
@@ -405,7 +506,12 @@ dur_err dur_screen_evaluate(const dur_framework_set *set, const dur_screen_case 
 	s.elem_hi = malloc(maxel);
 	s.note_all = malloc(maxnote);
 	s.cond = malloc(maxind * sizeof(*s.cond));
-	if (!s.facts || !s.ind || !s.elem || !s.ind_all || !s.ind_any || !s.elem_lo ||
+	s.mark = malloc(set->nfacts + 1);
+	s.probe = malloc(set->nfacts + 1);
+	s.nvars = set->nfacts + 1;
+	s.ind_seen = malloc(maxind);
+	s.elem_seen = malloc(maxel);
+	if (!s.mark || !s.probe || !s.ind_seen || !s.elem_seen || !s.facts || !s.ind || !s.elem || !s.ind_all || !s.ind_any || !s.elem_lo ||
 	    !s.elem_hi || !s.note_all || !s.cond)
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
@@ -430,6 +536,10 @@ out:
 	free(s.elem_hi);
 	free(s.note_all);
 	free(s.cond);
+	free(s.mark);
+	free(s.probe);
+	free(s.ind_seen);
+	free(s.elem_seen);
 	dur_screen_result_free(r);
 	return rc;
 }
