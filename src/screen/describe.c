@@ -290,8 +290,17 @@ dur_err dur_framework_set_questions_text(const dur_framework_set *set, char **ou
 		}
 		snprintf(lead, sizeof(lead), "%2zu. ", ++num);
 		scr_buf_wrap(&b, q->text, lead, "    ", 78);
-		if (q->help)
-			scr_buf_wrap(&b, q->help, "    (", "     ", 78);
+		if (q->help) {
+			struct scr_buf h = { 0 };
+			char *ht = NULL;
+			scr_buf_printf(&h, "(%s)", q->help);
+			if (scr_buf_finish(&h, &ht, err)) {
+				free(b.p);
+				return DUR_ENOMEM;
+			}
+			scr_buf_wrap(&b, ht, "    ", "     ", 78);
+			free(ht);
+		}
 		if (q->kind == Q_YESNO)
 			scr_buf_puts(&b, "    [ ] yes   [ ] no   [ ] don't know\n");
 		else if (q->kind == Q_AGE)
