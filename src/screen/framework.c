@@ -1033,10 +1033,16 @@ static dur_err load_notes(struct ld *l, json_t *doc)
  * negation; evaluation case-splits on the unknown facts in `split`, which
  * makes the verdict exact (see eval.c).
  */
+struct walk_memo {
+	uint8_t *ind;    /* bit 1: walked positively, bit 2: negatively */
+	uint8_t *elem;
+};
+
 static int walk(struct scr_framework *fw, int n, int neg, uint8_t *seen, uint8_t *negseen,
-		size_t depth)
+		struct walk_memo *memo, size_t depth)
 {
 	const struct scr_xnode *x = &fw->nodes[n];
+	uint8_t bit = neg ? 2 : 1;
 
 	if (depth > 256)
 		return -1;
@@ -1049,14 +1055,21 @@ static int walk(struct scr_framework *fw, int n, int neg, uint8_t *seen, uint8_t
 	case X_OPTION:
 		return 0;
 	case X_IND:
-		return walk(fw, fw->ind[x->arg].node, neg, seen, negseen, depth + 1);
+		/* each indicator and element once per polarity: rules are DAGs */
+		if (memo->ind[x->arg] & bit)
+			return 0;
+		memo->ind[x->arg] |= bit;
+		return walk(fw, fw->ind[x->arg].node, neg, seen, negseen, memo, depth + 1);
 	case X_ELEM:
-		return walk(fw, fw->elem[x->arg].node, neg, seen, negseen, depth + 1);
+		if (memo->elem[x->arg] & bit)
+			return 0;
+		memo->elem[x->arg] |= bit;
+		return walk(fw, fw->elem[x->arg].node, neg, seen, negseen, memo, depth + 1);
 	case X_NOT:
-		return walk(fw, fw->kids[x->kids], !neg, seen, negseen, depth + 1);
+		return walk(fw, fw->kids[x->kids], !neg, seen, negseen, memo, depth + 1);
 	default:
 		for (size_t i = 0; i < x->nkids; i++)
-			if (walk(fw, fw->kids[x->kids + i], neg, seen, negseen, depth + 1) != 0)
+			if (walk(fw, fw->kids[x->kids + i], neg, seen, negseen, memo, depth + 1) != 0)
 				return -1;
 		return 0;
 	}
@@ -1067,13 +1080,15 @@ static dur_err analyse(struct ld *l)
 	struct scr_framework *fw = l->fw;
 	size_t nv = l->set->nfacts + 1;
 	uint8_t *seen = calloc(nv, 1), *negseen = calloc(nv, 1);
+	struct walk_memo memo = { calloc(fw->nind + 1, 1), calloc(fw->nelem + 1, 1) };
 	dur_err rc = DUR_OK;
 
-	if (!seen || !negseen || !(fw->refs = calloc(nv, sizeof(*fw->refs)))) {
+	if (!seen || !negseen || !memo.ind || !memo.elem ||
+	    !(fw->refs = calloc(nv, sizeof(*fw->refs)))) {
 		rc = dur_error_set(l->err, DUR_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (walk(fw, fw->rule, 0, seen, negseen, 0) != 0) {
+	if (walk(fw, fw->rule, 0, seen, negseen, &memo, 0) != 0) {
 		strcpy(l->path, "$.verdict.rule");
 		rc = ld_fail(l, "rule nested too deeply");
 		goto out;
@@ -1094,6 +1109,8 @@ static dur_err analyse(struct ld *l)
 out:
 	free(seen);
 	free(negseen);
+	free(memo.ind);
+	free(memo.elem);
 	return rc;
 }
 
