@@ -189,6 +189,7 @@ struct dur_screen_finding {
 	const char *indicator;   /* id, as in the framework file */
 	const char *label;       /* the framework's wording, paraphrased */
 	const char *fact;        /* question id whose "yes" triggered it */
+	const char *strength;    /* "strong", "medium", "weak" (ilo2009), else NULL */
 	/*
 	 * NULL, or a condition on an unknown answer under which alone the
 	 * indicator applies, e.g. "age=minor" when the age is unknown and the

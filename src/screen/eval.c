@@ -409,6 +409,7 @@ static dur_err screen_one(const dur_framework_set *set, const struct scr_framewo
 			st->f[o->nfindings].indicator = fw->ind[i].id;
 			st->f[o->nfindings].label = fw->ind[i].label;
 			st->f[o->nfindings].fact = scr_fact_name(set, f);
+			st->f[o->nfindings].strength = fw->ind[i].strength;
 			st->f[o->nfindings].only_if = only_if;
 			o->nfindings++;
 		}
@@ -569,6 +570,8 @@ static json_t *outcome_json(const struct dur_screen_outcome *o)
 		json_t *f = json_object();
 		json_object_set_new(f, "id", json_string(o->findings[i].indicator));
 		json_object_set_new(f, "fact", json_string(o->findings[i].fact));
+		if (o->findings[i].strength)
+			json_object_set_new(f, "strength", json_string(o->findings[i].strength));
 		json_object_set_new(f, "label", json_string(o->findings[i].label));
 		if (o->findings[i].only_if)
 			json_object_set_new(f, "only_if", json_string(o->findings[i].only_if));
