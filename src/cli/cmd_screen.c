@@ -175,6 +175,16 @@ static int apply_option(dur_framework_set *set, const char *spec, struct dur_err
 	return 0;
 }
 
+/* User text in a table: control characters (a newline in a sector) become spaces. */
+static void put_clean(FILE *f, const char *s, int width)
+{
+	int n = 0;
+	for (; *s; s++, n++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+	for (; n < width; n++)
+		fputc(' ', f);
+}
+
 static const char *short_verdict(enum dur_screen_verdict v)
 {
 	return v == DUR_SCREEN_INDICATED ? "indicated"
@@ -300,12 +310,14 @@ int cmd_screen(int argc, char **argv)
 							dur_screen_result_outcome(res, k)->framework);
 					fputs(" sector\n", out.f);
 				}
-				fprintf(out.f, "%-12s", dur_screen_case_id(bc));
+				put_clean(out.f, dur_screen_case_id(bc), 12);
 				for (size_t k = 0; k < dur_screen_result_count(res); k++)
 					fprintf(out.f, " %-16s",
 						short_verdict(dur_screen_result_outcome(res, k)->verdict));
-				fprintf(out.f, " %s\n", *dur_screen_case_sector(bc)
-					? dur_screen_case_sector(bc) : "(not recorded)");
+				fputc(' ', out.f);
+				put_clean(out.f, *dur_screen_case_sector(bc) ? dur_screen_case_sector(bc)
+					  : "(not recorded)", 0);
+				fputc('\n', out.f);
 			}
 			dur_screen_result_free(res);
 			res = NULL;

@@ -657,12 +657,20 @@ dur_err dur_screen_result_to_text(const dur_screen_result *r, const dur_screen_c
 	*out = NULL;
 	scr_buf_puts(&b, "Screening result: " SCREEN_NOTE ".\n");
 	if (c) {
-		if (c->id && *c->id)
-			scr_buf_printf(&b, "Case %s. ", c->id);
-		scr_buf_printf(&b, "Age: %s. Sector: %s%s%s (recorded, never used as evidence).\n",
-			       c->age, c->sector && *c->sector ? "\"" : "",
-			       c->sector && *c->sector ? c->sector : "not recorded",
-			       c->sector && *c->sector ? "\"" : "");
+		if (c->id && *c->id) {
+			scr_buf_puts(&b, "Case ");
+			scr_buf_put_clean(&b, c->id);
+			scr_buf_puts(&b, ". ");
+		}
+		scr_buf_printf(&b, "Age: %s. Sector: ", c->age);
+		if (c->sector && *c->sector) {
+			scr_buf_puts(&b, "\"");
+			scr_buf_put_clean(&b, c->sector);
+			scr_buf_puts(&b, "\"");
+		} else {
+			scr_buf_puts(&b, "not recorded");
+		}
+		scr_buf_puts(&b, " (recorded, never used as evidence).\n");
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dur_screen_outcome *o = &r->o[i];

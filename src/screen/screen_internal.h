@@ -139,6 +139,8 @@ struct scr_buf {
 	int failed;
 };
 void scr_buf_puts(struct scr_buf *b, const char *s);
+/* The same, with control characters replaced by spaces (for user text). */
+void scr_buf_put_clean(struct scr_buf *b, const char *s);
 void scr_buf_printf(struct scr_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))

@@ -302,7 +302,9 @@ dur_err dur_screen_summary_to_text(const dur_screen_summary *s, unsigned long re
 			snprintf(t, sizeof(t), "<%lu", resolution);
 		else
 			snprintf(t, sizeof(t), "%zu", round_down(rows[i]->cases, resolution));
-		scr_buf_printf(&b, "\nSector \"%s\" (%s)\n", rows[i]->sector, t);
+		scr_buf_puts(&b, "\nSector \"");
+		scr_buf_put_clean(&b, rows[i]->sector);
+		scr_buf_printf(&b, "\" (%s)\n", t);
 		row_text(&b, s, rows[i], resolution);
 	}
 	free(rows);

@@ -60,6 +60,20 @@ void scr_buf_puts(struct scr_buf *b, const char *s)
 	b->len += n;
 }
 
+void scr_buf_put_clean(struct scr_buf *b, const char *s)
+{
+	size_t n = strlen(s), start = b->len;
+
+	if (buf_grow(b, n) != 0)
+		return;
+	memcpy(b->p + b->len, s, n + 1);
+	b->len += n;
+	/* user text in a table: control characters (a newline in a sector) become spaces */
+	for (size_t i = start; i < b->len; i++)
+		if ((unsigned char)b->p[i] < 0x20 || b->p[i] == 0x7f)
+			b->p[i] = ' ';
+}
+
 void scr_buf_printf(struct scr_buf *b, const char *fmt, ...)
 {
 	va_list ap;

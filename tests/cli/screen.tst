@@ -64,3 +64,6 @@ CHECK | $DURESS screen -o out.txt $SRC/examples/screen/case.json && grep -q coer
 CHECK | printf '{"fcts":1}' > c.json; $DURESS screen -o out2.txt c.json; test $? -eq 1 && test ! -e out2.txt && test -z "$(ls | grep tmp)"
 CHECK | printf 'case_id,age\na,30\nb,200\n' > b.csv; $DURESS screen --batch b.csv -o out3.txt; test $? -eq 1 && test ! -e out3.txt
 1 | ~cannot write | $DURESS screen $SRC/examples/screen/case.json > /dev/full
+# a newline inside a sector cannot break the table
+P | ~^b +not enough info +kitchen night$ | printf 'case_id,age,sector,documents_taken\na,30,farm,yes\nb,40,"kitchen\nnight",no\n' > b.csv && $DURESS screen --batch b.csv --framework coercion
+P | ~Sector: "two lines" | printf '{"sector":"two\\nlines"}' > c.json && $DURESS screen --framework coercion c.json
