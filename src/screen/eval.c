@@ -304,6 +304,77 @@ static int split_fact_matters(const struct scr_framework *fw, struct scratch *s,
 	return matters;
 }
 
+/*
+ * The marks above never miss a decisive fact, but where a rule reads a fact
+ * twice one answer can absorb another (TVPA: debt bondage is both coercion
+ * and a purpose), so a mark may be spurious.  When there are few candidates
+ * each is checked exactly: is there an answer to the other candidates for
+ * which its own answer changes the verdict?  Unmarked unknowns cannot
+ * matter, so they stay unknown.
+ */
+size_t scr_verify_limit(const struct scr_framework *fw)
+{
+	size_t n = 1;
+	/* worst case: n candidates x 2^(n-1) answers x 2 evaluations x nodes */
+	while (n < SCR_VERIFY_MAX &&
+	       (double)(n + 1) * (double)(1u << n) * 2.0 * (double)fw->nnodes <= SCR_VERIFY_BUDGET)
+		n++;
+	return n;
+}
+
+static void verify_candidates(const struct scr_framework *fw, struct scratch *s)
+{
+	int cand[SCR_VERIFY_MAX];
+	size_t nc = 0, limit = scr_verify_limit(fw);
+
+	for (size_t i = 0; i < fw->nrefs; i++) {
+		int f = fw->refs[i];
+		if (!s->mark[f] || s->facts[f] != DUR_SCREEN_UNKNOWN)
+			continue;
+		if (nc == limit)
+			return;   /* too many to enumerate: keep the (complete) marks */
+		cand[nc++] = f;
+	}
+	for (size_t k = 0; k < nc; k++) {
+		unsigned full = (1u << (nc - 1)) - 1, tried[(1u << (SCR_VERIFY_MAX - 1)) / 32 + 1];
+		int decisive = 0;
+
+		memset(tried, 0, sizeof(tried));
+		/* cheap probes first (others all no, all yes, one yes, one no): they
+		 * settle almost every decisive fact; enumerate fully only otherwise */
+		for (unsigned step = 0; step < 2 * nc + 2 + full + 1 && !decisive; step++) {
+			unsigned m;
+			int vy, vn;
+			if (step == 0)
+				m = 0;
+			else if (step == 1)
+				m = full;
+			else if (step < nc + 1)
+				m = 1u << (step - 2);
+			else if (step < 2 * nc)
+				m = full ^ (1u << (step - nc - 1));
+			else
+				m = step - 2 * nc;
+			if (m > full || (tried[m / 32] >> (m % 32)) & 1)
+				continue;
+			tried[m / 32] |= 1u << (m % 32);
+			for (size_t j = 0, bit = 0; j < nc; j++)
+				if (j != k)
+					s->facts[cand[j]] = (m >> bit++) & 1 ? DUR_SCREEN_YES
+									    : DUR_SCREEN_NO;
+			s->facts[cand[k]] = DUR_SCREEN_YES;
+			vy = eval_exact(fw, s->facts, s->ind, s->elem);
+			s->facts[cand[k]] = DUR_SCREEN_NO;
+			vn = eval_exact(fw, s->facts, s->ind, s->elem);
+			decisive = vy != vn;
+		}
+		for (size_t j = 0; j < nc; j++)
+			s->facts[cand[j]] = DUR_SCREEN_UNKNOWN;
+		if (!decisive)
+			s->mark[cand[k]] = 0;
+	}
+}
+
 static dur_err screen_one(const dur_framework_set *set, const struct scr_framework *fw,
 			  const dur_screen_case *c, dur_screen_result *r, size_t slot,
 			  struct scratch *s, struct dur_error *err)
@@ -458,6 +529,7 @@ static dur_err screen_one(const dur_framework_set *set, const struct scr_framewo
 		for (size_t i = 0; i < nu; i++)
 			if (split_fact_matters(fw, s, unk[i]))
 				s->mark[unk[i]] = 1;
+		verify_candidates(fw, s);
 		for (size_t i = 0; i < fw->nrefs; i++)
 			if (s->mark[fw->refs[i]] && s->facts[fw->refs[i]] == DUR_SCREEN_UNKNOWN)
 				st->change[o->nchange++] = scr_fact_name(set, fw->refs[i]);

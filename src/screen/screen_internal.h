@@ -22,6 +22,8 @@
 
 #define SCR_MAX_FILE (4u << 20)         /* a framework or bank file */
 #define SCR_MAX_SPLIT 6                 /* facts under negation, per framework */
+#define SCR_VERIFY_MAX 10               /* would_change_if candidates checked exactly, at most */
+#define SCR_VERIFY_BUDGET 400000u       /* ... within this many node evaluations per case */
 #define SCR_MAX_CASES 10000000u         /* per batch */
 #define SCR_MAX_TEXT 4096               /* a sector or case id, in bytes */
 
@@ -126,6 +128,13 @@ int scr_eval(const struct scr_framework *fw, const uint8_t *facts, uint8_t *ind,
 	     uint8_t *elem);
 int scr_eval_node(const struct scr_framework *fw, int n, const uint8_t *facts,
 		  const uint8_t *ind, const uint8_t *elem);
+
+/*
+ * How many would_change_if candidates of framework fw are checked exactly
+ * (more than that: the list is complete but may hold a fact whose answer is
+ * absorbed by another).  Grows as the framework's rule gets smaller.
+ */
+size_t scr_verify_limit(const struct scr_framework *fw);
 
 /* Name of fact index f: a question id, or "age" for "under 18". */
 const char *scr_fact_name(const dur_framework_set *set, int f);
