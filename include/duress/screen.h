@@ -99,7 +99,7 @@ size_t dur_framework_set_count(const dur_framework_set *set);
 long dur_framework_set_find(const dur_framework_set *set, const char *id);
 
 /*
- * The set as JSON (borrowed-free: caller frees *out).  With `framework`
+ * The set as JSON (a new string in *out, which the caller frees).  With `framework`
  * NULL: a list of frameworks with titles, versions, citations and
  * verification status.  With an id: that framework in full (indicators,
  * elements, rule in words, options).  @since 0.1
@@ -133,8 +133,12 @@ dur_err dur_framework_set_questions_json(const dur_framework_set *set, char **ou
  */
 typedef struct dur_screen_case dur_screen_case;
 
-/* A new case with every answer unknown (NULL when out of memory).  @since 0.1 */
+/*
+ * A new case with every answer unknown and the age unknown (NULL when out of
+ * memory, or when `set` has no question bank).  @since 0.1
+ */
 dur_screen_case *dur_screen_case_alloc(const dur_framework_set *set);
+/* Free; NULL does nothing.  @since 0.1 */
 void dur_screen_case_free(dur_screen_case *c);
 
 /*
@@ -145,20 +149,30 @@ void dur_screen_case_free(dur_screen_case *c);
 dur_err dur_screen_case_parse_json(dur_screen_case *c, const char *buf, size_t len,
 				   const char *name, struct dur_error *err);
 
-/* Set one answer ("yes", "no", "unknown").  @since 0.1 */
+/* Set one answer; DUR_EINVAL naming `fact` when the bank has no such question.  @since 0.1 */
 dur_err dur_screen_case_set_fact(dur_screen_case *c, const char *fact,
 				 enum dur_screen_answer a, struct dur_error *err);
-/* Set the age: a number of years, or "minor", "adult", "unknown".  @since 0.1 */
+/*
+ * Set the age when the exploitation happened: a number of years (digits, at
+ * most one decimal point, under 130), or "minor" (under 18), "adult",
+ * "unknown"; NULL or "" is unknown.  DUR_EINVAL otherwise.  @since 0.1
+ */
 dur_err dur_screen_case_set_age(dur_screen_case *c, const char *age, struct dur_error *err);
+/*
+ * Set the sector or the case id: any UTF-8 text up to 4096 bytes (copied).
+ * The sector is reported, and grouped on in summaries, but never read by a
+ * rule.  @since 0.1
+ */
 dur_err dur_screen_case_set_sector(dur_screen_case *c, const char *sector,
 				   struct dur_error *err);
 dur_err dur_screen_case_set_id(dur_screen_case *c, const char *id, struct dur_error *err);
 
-/* Accessors (borrowed strings; "" when not given).  @since 0.1 */
+/* Accessors (borrowed strings, valid until the case changes; "" when not given).  @since 0.1 */
 const char *dur_screen_case_id(const dur_screen_case *c);
 const char *dur_screen_case_sector(const dur_screen_case *c);
 /* The age as given: "24", "minor", "adult" or "unknown".  @since 0.1 */
 const char *dur_screen_case_age(const dur_screen_case *c);
+/* The answer to one question (unknown, too, for an id the bank does not have).  @since 0.1 */
 enum dur_screen_answer dur_screen_case_fact(const dur_screen_case *c, const char *fact);
 
 /*
@@ -169,13 +183,20 @@ enum dur_screen_answer dur_screen_case_fact(const dur_screen_case *c, const char
  */
 typedef struct dur_screen_batch dur_screen_batch;
 
+/*
+ * Read a batch from `len` bytes; `name` is used in messages.  On success
+ * *out is a new batch of at least one case; on failure *out is NULL.  The
+ * set must outlive the batch.  @since 0.1
+ */
 dur_err dur_screen_batch_parse_csv(const dur_framework_set *set, const char *buf, size_t len,
 				   const char *name, dur_screen_batch **out,
 				   struct dur_error *err);
 dur_err dur_screen_batch_parse_jsonl(const dur_framework_set *set, const char *buf,
 				     size_t len, const char *name, dur_screen_batch **out,
 				     struct dur_error *err);
+/* Free; NULL does nothing.  @since 0.1 */
 void dur_screen_batch_free(dur_screen_batch *b);
+/* Number of cases.  @since 0.1 */
 size_t dur_screen_batch_count(const dur_screen_batch *b);
 /* Borrowed; i < count.  @since 0.1 */
 const dur_screen_case *dur_screen_batch_case(const dur_screen_batch *b, size_t i);
@@ -235,7 +256,9 @@ typedef struct dur_screen_result dur_screen_result;
 dur_err dur_screen_evaluate(const dur_framework_set *set, const dur_screen_case *c,
 			    const char *const *ids, size_t n, dur_screen_result **out,
 			    struct dur_error *err);
+/* Free; NULL does nothing.  @since 0.1 */
 void dur_screen_result_free(dur_screen_result *r);
+/* Number of outcomes (one per framework screened, in the order asked).  @since 0.1 */
 size_t dur_screen_result_count(const dur_screen_result *r);
 /* Borrowed; i < count.  @since 0.1 */
 const struct dur_screen_outcome *dur_screen_result_outcome(const dur_screen_result *r,
@@ -262,9 +285,14 @@ dur_err dur_screen_result_to_text(const dur_screen_result *r, const dur_screen_c
  */
 typedef struct dur_screen_summary dur_screen_summary;
 
+/* A new, empty summary (NULL when out of memory).  @since 0.1 */
 dur_screen_summary *dur_screen_summary_alloc(void);
+/* Free; NULL does nothing.  @since 0.1 */
 void dur_screen_summary_free(dur_screen_summary *s);
-/* Count one case's result.  @since 0.1 */
+/*
+ * Count one case's result.  Every result added must cover the same
+ * frameworks in the same order (DUR_EINVAL otherwise).  @since 0.1
+ */
 dur_err dur_screen_summary_add(dur_screen_summary *s, const dur_screen_case *c,
 			       const dur_screen_result *r, struct dur_error *err);
 /*

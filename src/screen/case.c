@@ -101,8 +101,13 @@ dur_err dur_screen_case_set_age(dur_screen_case *c, const char *age, struct dur_
 		c->facts[c->set->nfacts] = DUR_SCREEN_NO;
 		return DUR_OK;
 	}
+	/* digits with at most one decimal point: no signs, exponents or hex */
+	for (const char *p = age; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p == '.' && p != age && !strchr(p + 1, '.'))))
+			return dur_error_set(err, DUR_EINVAL, "'%s' is not an age (a number of "
+					     "years, minor, adult or unknown)", age);
 	y = strtod(age, &end);
-	if (end == age || *end || age[0] == '-' || age[0] == '+' || !(age[0] >= '0' && age[0] <= '9'))
+	if (end == age || *end)
 		return dur_error_set(err, DUR_EINVAL, "'%s' is not an age (a number of years, "
 				     "minor, adult or unknown)", age);
 	return set_age_number(c, y, err);

@@ -1060,6 +1060,10 @@ static void test_screen_batches(void **state)
 	BAD_CSV("case_id,debt_bondage\na,yes\nb,maybe\n",
 		"'b.csv': line 3: column 'debt_bondage': 'maybe' is not yes, no or unknown");
 	BAD_CSV("case_id,age\na,200\n", "'b.csv': line 2: column 'age'");
+	BAD_CSV("case_id,age\na,0x10\n", "'0x10' is not an age");
+	BAD_CSV("case_id,age\na,1e1\n", "'1e1' is not an age");
+	BAD_CSV("case_id,age\na,-4\n", "'-4' is not an age");
+	BAD_CSV("case_id,age\na,teen\n", "'teen' is not an age");
 	BAD_CSV("case_id,age\na,1,2\n", "'b.csv': line 2: 3 fields");
 	BAD_CSV("case_id,age,age\na,1,2\n", "column 'age' appears twice");
 	BAD_CSV("case_id,age\n", "no cases");
