@@ -298,6 +298,20 @@ static void test_screen_ilo_dimension_rule(void **state)
 	/* phase: the same answers, said to have happened at recruitment only */
 	assert_int_equal(ilo_dim("30", "happened_during_recruitment=yes documents_taken=yes "
 				 "debt_bondage=yes", cad), DUR_SCREEN_NO);
+	/* a fact that feeds both phases counts once, in the phase it happened:
+	 * wages withheld at work is withholding_wages, not withholding_money */
+	{
+		dur_screen_case *c = mk("30", 'n', "wages_withheld=yes happened_at_work=yes");
+		dur_screen_result *r = run(c, "ilo2009");
+		const struct dur_screen_outcome *o = dur_screen_result_outcome(r, 0);
+		assert_true(has_finding(o, "ilo2009.adult.labour.coercion_at_destination.medium."
+					"withholding_wages", "wages_withheld"));
+		assert_false(has_finding(o, "ilo2009.adult.labour.coercive_recruitment.medium."
+					 "withholding_money", NULL));
+		assert_int_equal(o->nfindings, 1);
+		dur_screen_result_free(r);
+		dur_screen_case_free(c);
+	}
 	/* unknown phase: conditional, so the dimension is undetermined */
 	assert_int_equal(ilo_dim("30", "happened_at_work=unknown documents_taken=yes "
 				 "debt_bondage=yes", cad), DUR_SCREEN_UNKNOWN);
