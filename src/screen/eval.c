@@ -791,6 +791,7 @@ dur_err dur_screen_result_to_text(const dur_screen_result *r, const dur_screen_c
 		}
 		free(txt);
 	}
-	scr_buf_puts(&b, "\nThe questions behind these ids: duress frameworks questions\n");
+	scr_buf_puts(&b, "\nThe questions behind these ids: duress frameworks questions. Indicator ids\n"
+		     "and details: --format json.\n");
 	return scr_buf_finish(&b, out, err);
 }
