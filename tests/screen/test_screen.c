@@ -17,6 +17,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
+#include <duress/csv.h>
 #include <duress/screen.h>
 #include "screen/screen_internal.h"
 #include "test_util.h"
@@ -430,6 +431,85 @@ static void test_screen_ilo_lists(void **state)
 	assert_int_equal(adult, 67);
 	assert_int_equal(child, 65);
 	assert_int_equal(alt, 3);
+}
+
+/*
+ * Never invent indicators: the ILO 2009 labour lists must be exactly the
+ * appendix of frameworks.md (ids and grades), read independently here, and
+ * the ICLS and TVPA ids it names must be those of the files.
+ */
+static void test_screen_ids_match_frameworks_md(void **state)
+{
+	char path[4096];
+	char *md, *a, *b;
+	struct dur_csv *csv = NULL;
+	struct dur_error e = DUR_ERROR_INIT;
+	long ilo = dur_framework_set_find(SET, "ilo2009");
+	size_t listed = 0;
+	static const char *const named[] = {
+		"icls2018.involuntary.unfree_recruitment", "icls2018.involuntary.cannot_terminate",
+		"icls2018.coercion.threats_or_violence", "icls2018.coercion.abuse_of_vulnerability",
+		"icls2018.child.third_party_coercion", "icls2018.child.parent_in_forced_labour",
+		"icls2018.child.worst_forms", "tvpa2000.force", "tvpa2000.fraud",
+		"tvpa2000.coercion.threat_serious_harm_or_restraint",
+		"tvpa2000.coercion.scheme_plan_pattern", "tvpa2000.coercion.abuse_of_legal_process",
+		"tvpa2000.minor_in_commercial_sex", NULL };
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/docs/frameworks.md", DUR_SHARED_DIR);
+	if (!(md = test_slurp(path, NULL))) {
+		fprintf(stderr, "SKIPPED: %s not found\n", path);
+		if (getenv("DUR_REQUIRE_SHARED"))
+			fail_msg("DUR_REQUIRE_SHARED is set");
+		skip();
+	}
+	a = strstr(md, "## 11. Appendix");
+	assert_non_null(a);
+	a = strstr(a, "```csv\n");
+	assert_non_null(a);
+	a += 7;
+	b = strstr(a, "```");
+	assert_non_null(b);
+	assert_int_equal(dur_csv_parse(a, (size_t)(b - a), "frameworks.md", NULL, &csv, &e), DUR_OK);
+	assert_string_equal(csv->rec[0].field[0], "id");
+	assert_string_equal(csv->rec[0].field[5], "strength");
+	for (size_t r = 1; r < csv->nrec; r++) {
+		int found = 0;
+		for (size_t i = 0; i < SET->fw[ilo]->nind; i++)
+			if (strcmp(SET->fw[ilo]->ind[i].id, csv->rec[r].field[0]) == 0) {
+				assert_string_equal(SET->fw[ilo]->ind[i].strength, csv->rec[r].field[5]);
+				assert_string_equal(SET->fw[ilo]->ind[i].group, csv->rec[r].field[4]);
+				found = 1;
+			}
+		if (!found)
+			fail_msg("%s (frameworks.md) is not in ilo2009.json", csv->rec[r].field[0]);
+	}
+	/* and nothing else, apart from the three alternative (MRC) grades */
+	for (size_t i = 0; i < SET->fw[ilo]->nind; i++) {
+		int found = 0;
+		for (size_t r = 1; r < csv->nrec; r++)
+			found |= strcmp(SET->fw[ilo]->ind[i].id, csv->rec[r].field[0]) == 0;
+		if (!found && !strstr(SET->fw[ilo]->ind[i].label, "MRC Bangladesh"))
+			fail_msg("%s is not in frameworks.md", SET->fw[ilo]->ind[i].id);
+		listed += found;
+	}
+	assert_int_equal(listed, csv->nrec - 1);
+	assert_int_equal(csv->nrec - 1, 132);
+	for (size_t k = 0; named[k]; k++) {
+		long f = dur_framework_set_find(SET, strncmp(named[k], "icls", 4) == 0 ? "icls2018"
+										 : "tvpa2000");
+		int found = 0;
+		assert_non_null(strstr(md, named[k]));
+		for (size_t i = 0; i < SET->fw[f]->nind; i++)
+			found |= strcmp(SET->fw[f]->ind[i].id, named[k]) == 0;
+		if (!found)
+			fail_msg("%s (frameworks.md) is not in the framework file", named[k]);
+	}
+	/* every ICLS indicator id is one frameworks.md names */
+	for (size_t i = 0; i < SET->fw[dur_framework_set_find(SET, "icls2018")]->nind; i++)
+		assert_non_null(strstr(md, SET->fw[dur_framework_set_find(SET, "icls2018")]->ind[i].id));
+	dur_csv_free(csv);
+	free(md);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1194,6 +1274,7 @@ int main(void)
 		cmocka_unit_test(test_screen_ilo_combination),
 		cmocka_unit_test(test_screen_ilo_options),
 		cmocka_unit_test(test_screen_ilo_lists),
+		cmocka_unit_test(test_screen_ids_match_frameworks_md),
 		cmocka_unit_test(test_screen_icls_rule),
 		cmocka_unit_test(test_screen_palermo_rule),
 		cmocka_unit_test(test_screen_tvpa_rule),
