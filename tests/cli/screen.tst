@@ -67,3 +67,6 @@ CHECK | printf 'case_id,age\na,30\nb,200\n' > b.csv; $DURESS screen --batch b.cs
 # a newline inside a sector cannot break the table
 P | ~^b +not enough info +kitchen night$ | printf 'case_id,age,sector,documents_taken\na,30,farm,yes\nb,40,"kitchen\nnight",no\n' > b.csv && $DURESS screen --batch b.csv --framework coercion
 P | ~Sector: "two lines" | printf '{"sector":"two\\nlines"}' > c.json && $DURESS screen --framework coercion c.json
+# standard input
+P | ~INDICATED | printf '{"age":30,"facts":{"debt_bondage":"yes"}}' | $DURESS screen --framework coercion -
+P | ~^a +indicated | printf 'case_id,debt_bondage\na,yes\n' | $DURESS screen --batch - --framework coercion
