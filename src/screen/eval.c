@@ -738,11 +738,10 @@ dur_err dur_screen_result_to_text(const dur_screen_result *r, const dur_screen_c
 		if (c->sector && *c->sector) {
 			scr_buf_puts(&b, "\"");
 			scr_buf_put_clean(&b, c->sector);
-			scr_buf_puts(&b, "\"");
+			scr_buf_puts(&b, "\" (recorded, never used as evidence).\n");
 		} else {
-			scr_buf_puts(&b, "not recorded");
+			scr_buf_puts(&b, "not recorded.\n");
 		}
-		scr_buf_puts(&b, " (recorded, never used as evidence).\n");
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dur_screen_outcome *o = &r->o[i];
