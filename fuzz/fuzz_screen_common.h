@@ -19,7 +19,8 @@ static const char FUZZ_BANK[] =
 /* Uses every kind of expression: at_least over a selection, age, option, not, notes. */
 static const char FUZZ_FW[] =
 	"{\"id\":\"f\",\"version\":\"1\",\"title\":\"t\",\"summary\":\"s\","
-	"\"citations\":[{\"text\":\"c\",\"verification\":\"S\"}],\"verification\":[],"
+	"\"citations\":[{\"text\":\"c\",\"verification\":\"S\"}],"
+	"\"verification\":[{\"part\":\"rule\",\"status\":\"U\"}],"
 	"\"options\":[{\"id\":\"o\",\"default\":false,\"text\":\"t\"}],"
 	"\"indicators\":["
 	"{\"id\":\"f.a\",\"label\":\"a\",\"group\":\"g\",\"strength\":\"strong\",\"verification\":\"S\","

@@ -710,6 +710,8 @@ static dur_err load_citations(struct ld *l, json_t *doc)
 	}
 	if ((rc = get_array(l, doc, "verification", 1, &arr)))
 		return rc;
+	if (json_array_size(arr) == 0)
+		return ld_fail(l, "'verification' must give the status of at least one part");
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		size_t o1 = path_key(l, "verification");
 		char *a = NULL, *b = NULL, *c2 = NULL;

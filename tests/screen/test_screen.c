@@ -891,7 +891,8 @@ static dur_err add_fw(dur_framework_set *set, const char *body, struct dur_error
 	char buf[8192];
 	snprintf(buf, sizeof(buf),
 		 "{\"id\":\"t\",\"version\":\"1\",\"title\":\"t\",\"summary\":\"s\","
-		 "\"citations\":[{\"text\":\"c\",\"verification\":\"V\"}],\"verification\":[],%s}",
+		 "\"citations\":[{\"text\":\"c\",\"verification\":\"V\"}],"
+		 "\"verification\":[{\"part\":\"rule\",\"status\":\"U\"}],%s}",
 		 body);
 	return dur_framework_set_add(set, buf, strlen(buf), "t.json", e);
 }
