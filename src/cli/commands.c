@@ -7,6 +7,8 @@
 #include "commands.h"
 
 const struct cli_command cli_commands[] = {
+	{ "screen", cmd_screen, "screen a situation against trafficking frameworks (coercion, never the kind of work)", usage_screen, 0 },
+	{ "frameworks", cmd_frameworks, "list the frameworks, show one, or print the questions", usage_frameworks, 1 },
 	{ "link", cmd_link, "find the same person on several lists without sharing names",
 	  usage_link, 1 },
 	{ "estimate", cmd_estimate, "estimate how many people no list saw (multiple systems estimation)", usage_estimate, 0 },

@@ -13,5 +13,9 @@ extern const char usage_version[];
 
 int cmd_link(int argc, char **argv);
 extern const char usage_link[];
+int cmd_screen(int argc, char **argv);
+extern const char usage_screen[];
+int cmd_frameworks(int argc, char **argv);
+extern const char usage_frameworks[];
 
 #endif

@@ -1,0 +1,54 @@
+#include "cli.h"
+#include "screen_common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef DUR_DEFAULT_FRAMEWORKS_DIR
+#define DUR_DEFAULT_FRAMEWORKS_DIR "frameworks"
+#endif
+
+dur_err cli_load_frameworks(const char *dir, dur_framework_set **out, struct dur_error *err)
+{
+	dur_framework_set *set;
+	dur_err rc;
+
+	*out = NULL;
+	if (!dir || !*dir)
+		dir = getenv("DURESS_FRAMEWORKS");
+	if (!dir || !*dir)
+		dir = DUR_DEFAULT_FRAMEWORKS_DIR;
+	set = dur_framework_set_alloc();
+	if (!set)
+		return dur_error_set(err, DUR_ENOMEM, "out of memory");
+	rc = dur_framework_set_load_dir(set, dir, err);
+	if (rc) {
+		dur_framework_set_free(set);
+		return rc;
+	}
+	*out = set;
+	return DUR_OK;
+}
+
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value,
+		  int *missing)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	*missing = 0;
+	if (strncmp(a, name, n) != 0)
+		return 0;
+	if (a[n] == '=') {
+		*value = a + n + 1;
+		return 1;
+	}
+	if (a[n] != '\0')
+		return 0;
+	if (*i + 1 >= argc) {
+		*missing = 1;
+		return 1;
+	}
+	*value = argv[++*i];
+	return 1;
+}
