@@ -258,6 +258,23 @@ static void cache_clear(dur_mse_work *w)
 	w->ncache = 0;
 }
 
+/* The rank check's matrices, sized for the last design seen. */
+static void free_rank_work(dur_mse_work *w)
+{
+	if (w->QR)
+		gsl_matrix_free(w->QR);
+	if (w->tau)
+		gsl_vector_free(w->tau);
+	if (w->norm)
+		gsl_vector_free(w->norm);
+	if (w->perm)
+		gsl_permutation_free(w->perm);
+	w->QR = NULL;
+	w->tau = NULL;
+	w->norm = NULL;
+	w->perm = NULL;
+}
+
 void dur_mse_work_free(dur_mse_work *w)
 {
 	if (!w)
@@ -282,14 +299,7 @@ void dur_mse_work_free(dur_mse_work *w)
 		gsl_matrix_free(w->A);
 	if (w->b)
 		gsl_vector_free(w->b);
-	if (w->QR)
-		gsl_matrix_free(w->QR);
-	if (w->tau)
-		gsl_vector_free(w->tau);
-	if (w->norm)
-		gsl_vector_free(w->norm);
-	if (w->perm)
-		gsl_permutation_free(w->perm);
+	free_rank_work(w);
 	free(w);
 }
 
@@ -384,14 +394,7 @@ static int design_rank(dur_mse_work *w)
 	if (n < p)
 		return (int)n;  /* fewer cells than columns: cannot be full rank */
 	if (!w->QR || w->QR->size1 != p) {
-		if (w->QR)
-			gsl_matrix_free(w->QR);
-		if (w->tau)
-			gsl_vector_free(w->tau);
-		if (w->norm)
-			gsl_vector_free(w->norm);
-		if (w->perm)
-			gsl_permutation_free(w->perm);
+		free_rank_work(w);
 		w->QR = gsl_matrix_alloc(p, p);
 		w->tau = gsl_vector_alloc(p);
 		w->norm = gsl_vector_alloc(p);
