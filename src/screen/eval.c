@@ -693,7 +693,11 @@ dur_err dur_screen_result_to_json(const dur_screen_result *r, const dur_screen_c
 	if (c && c->id && *c->id)
 		json_object_set_new(j, "case_id", json_string(c->id));
 	if (c) {
-		json_object_set_new(j, "age", json_string(c->age));
+		/* an age in years stays a number, as the case gave it */
+		if (c->age[0] >= '0' && c->age[0] <= '9')
+			json_object_set_new(j, "age", json_integer(strtoll(c->age, NULL, 10)));
+		else
+			json_object_set_new(j, "age", json_string(c->age));
 		json_object_set_new(j, "sector", json_string(c->sector ? c->sector : ""));
 	}
 	json_object_set_new(j, "note", json_string(SCREEN_NOTE));
