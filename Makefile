@@ -8,12 +8,15 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build run check test test-asan fuzz bench valgrind clean
+.PHONY: all setup setup-test build run check test test-asan fuzz bench valgrind clean
 
 all: build
 
 setup:
 	@sh scripts/setup.sh
+
+setup-test:
+	@sh scripts/setup.sh test
 
 build: setup
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
@@ -22,21 +25,21 @@ build: setup
 run: build
 	sh scripts/run-example.sh $(BUILD)/duress
 
-test: setup
+test: setup-test
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUR_WERROR=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-test-asan: setup
+test-asan: setup-test
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDUR_SANITIZE=ON -DDUR_WERROR=ON -DDUR_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS) -LE slow
 
-valgrind: build
+valgrind: setup-test build
 	sh scripts/valgrind.sh $(BUILD)
 
-fuzz: setup
+fuzz: setup-test
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDUR_FUZZ=ON -DDUR_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	sh scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

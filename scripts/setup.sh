@@ -1,9 +1,14 @@
 #!/bin/sh
-# Install what duress needs to build and test, on Debian 12, with apt-get.
+# Install what duress needs, on Debian 12, with apt-get.
+#   scripts/setup.sh        to build and run (make run)
+#   scripts/setup.sh test   also to test: cmocka, clang (fuzzing), valgrind
 # Only missing packages are installed; nothing is downloaded from elsewhere.
 set -eu
 pkgs="build-essential cmake pkg-config git libgsl-dev libglpk-dev libsqlite3-dev
-libsodium-dev libjansson-dev libcsv-dev libcmocka-dev libutf8proc-dev clang libclang-rt-14-dev valgrind"
+libsodium-dev libjansson-dev libcsv-dev libutf8proc-dev libcmocka-dev"
+if [ "${1:-}" = test ]; then
+  pkgs="$pkgs clang libclang-rt-14-dev valgrind"
+fi
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
