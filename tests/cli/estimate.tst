@@ -39,10 +39,12 @@ P | ~list 'C' has nobody on it | $DURESS estimate --interval analytic emptylist.
 2 | ~give one | $DURESS estimate --select aic --model main x.csv
 1 | ~no list 'XX' | $DURESS estimate --model LA:XX $SHARED/mse/uk.csv
 # manifests: reproduce succeeds, and catches changed inputs and figures
+#shared-begin
 CHECK | cp $SHARED/mse/uk_5.csv in.csv && $DURESS estimate --bootstrap 30 --seed 99 --manifest m.json -o r.json --format json in.csv
 P | ~^reproduced: all [0-9]+ figures identical | $DURESS reproduce m.json
 CHECK | sed 's/"seed": "99"/"seed": "98"/' m.json > m2.json
 1 | ~figures? differ | $DURESS reproduce m2.json
 CHECK | cp $SHARED/mse/uk_5.csv in2.csv && $DURESS estimate --interval analytic --manifest m3.json in2.csv >/dev/null && echo '1,1,1,1,1,1' >> in2.csv
 1 | ~has changed since the manifest | $DURESS reproduce m3.json
+#shared-end
 1 | ~not a readable manifest | echo '{' > bad.json && $DURESS reproduce bad.json

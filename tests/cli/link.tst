@@ -68,12 +68,14 @@ P | ~EM: [0-9]+ iterations | $DURESS link plain --schema $SRC/tests/cli/data/lin
 2 | ~use 'dedup' | $DURESS link plain --schema $SRC/tests/cli/data/link/small.schema.json a.csv
 1 | ~3 fields where the header has 5 | $DURESS link plain --schema $SRC/tests/cli/data/link/small.schema.json $SRC/tests/cli/data/link/police.csv $SRC/tests/cli/data/link/ragged.csv
 # the FEBRL example: encodings and plain identifiers
+#shared-begin
 P | - | $DURESS link encode -q --schema $SRC/examples/link/febrl.schema.json --secret-file key -o 4a.enc $SHARED/link/febrl/dataset4a.csv
 P | ~64 date values matched none | $DURESS link encode -q --schema $SRC/examples/link/febrl.schema.json --secret-file key -o 4b.enc $SHARED/link/febrl/dataset4b.csv
 P | ~^4a,4b,count$ | $DURESS link match -q --schema $SRC/examples/link/febrl.schema.json 4a.enc 4b.enc --table - --histories h.csv
 CHECK | test "$(head -1 h.csv)" = id,4a,4b
 P | ~^1,1,5000$ | $DURESS link plain -q --schema $SRC/examples/link/febrl.schema.json $SHARED/link/febrl/dataset4a.csv $SHARED/link/febrl/dataset4b.csv --table -
 P | ~200[0-9] people | $DURESS link dedup --schema $SRC/examples/link/febrl.schema.json $SHARED/link/febrl/dataset3.csv
+#shared-end
 # the bridge threshold can be set; a bridge above the threshold is refused
 2 | ~--bridge-threshold must be | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold -1 police.enc shelter.enc
 P | link_table_3.csv | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold 0.5 police.enc shelter.enc clinic.enc --table -

@@ -13,23 +13,31 @@
 # COMMAND runs with sh in a fresh temporary directory; these variables are set:
 #   $DURESS (the program), $SRC (the source tree), $SHARED (../shared/data),
 #   $T (the temporary directory).  A line using $SHARED is skipped, visibly,
-#   when that folder is absent (fatal when DUR_REQUIRE_SHARED is set).
+#   when that folder is absent (fatal when DUR_REQUIRE_SHARED is set); so is
+#   every line between "#shared-begin" and "#shared-end" (lines that use the
+#   files such lines made).
 # A line "CHECK | COMMAND" runs COMMAND and requires exit 0 (for checks such as
 # "no output file was left").
 set -u
 DURESS=$1; TST=$2; SRC=$3
 SHARED=$(cd "$SRC/.." && pwd)/shared/data
 export DURESS SRC SHARED
-pass=0; fail=0; skip=0; n=0
+pass=0; fail=0; skip=0; n=0; inshared=0
 T=$(mktemp -d); export T
 trap 'rm -rf "$T"' EXIT
 while IFS= read -r line || [ -n "$line" ]; do
   n=$((n + 1))
-  case "$line" in ''|'#'*) continue ;; esac
+  case "$line" in
+    '#shared-begin'*) inshared=1; continue ;;
+    '#shared-end'*) inshared=0; continue ;;
+    ''|'#'*) continue ;;
+  esac
   code=${line%% | *}; rest=${line#* | }; code=$(echo $code)
   if [ "$code" = CHECK ]; then exp=-; cmd=$rest
   else exp=${rest%% | *}; cmd=${rest#* | }; exp=$(printf '%s' "$exp" | sed 's/^ *//; s/ *$//'); fi
-  case "$cmd" in *'$SHARED'*)
+  needs=$inshared
+  case "$cmd" in *'$SHARED'*) needs=1 ;; esac
+  case $needs in 1)
     if [ ! -d "$SHARED" ]; then
       if [ -n "${DUR_REQUIRE_SHARED:-}" ]; then
         echo "FAIL $TST:$n: $SHARED is missing"; fail=$((fail + 1)); continue; fi
