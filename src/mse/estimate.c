@@ -234,6 +234,23 @@ json_t *dur_estimate_finish(struct dur_estimate_run *run, struct dur_error *err)
 				json_object_set_new(iv, "bias_correction", json_real(info.z0));
 				json_object_set_new(iv, "replicates_without_estimate",
 						    json_integer((json_int_t)info.failed));
+				/* BCa can push a bound far into a tail: say when it rests on
+				 * only a handful of replicates */
+				{
+					double nlo = info.alpha_lower * (double)info.used;
+					double nhi = (1 - info.alpha_upper) * (double)info.used;
+					if (nlo < 10 || nhi < 10)
+						dur_strlist_addf(&run->warnings,
+							"the %s end of the interval is set by the %s %.0f of "
+							"%zu bootstrap estimates, so it changes from seed to "
+							"seed; for a steadier figure use --bootstrap %zu or more",
+							nlo < nhi ? "lower" : "upper",
+							nlo < nhi ? "lowest" : "highest",
+							ceil(nlo < nhi ? nlo : nhi),
+							info.used,
+							(size_t)(10.0 / (nlo < nhi ? info.alpha_lower
+									   : 1 - info.alpha_upper)) / 1000 * 1000 + 1000);
+				}
 				if (info.failed)
 					dur_strlist_addf(&run->warnings,
 						"%zu of %zu bootstrap replicates had no finite estimate "

@@ -48,3 +48,5 @@ CHECK | cp $SHARED/mse/uk_5.csv in2.csv && $DURESS estimate --interval analytic 
 1 | ~has changed since the manifest | $DURESS reproduce m3.json
 #shared-end
 1 | ~not a readable manifest | echo '{' > bad.json && $DURESS reproduce bad.json
+# a BCa bound set by a handful of replicates is flagged
+P | ~lower end of the interval is set by the lowest [0-9]+ of 1000 | $DURESS estimate --seed 1 $SHARED/mse/uk.csv
