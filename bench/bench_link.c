@@ -18,6 +18,7 @@
 #include <sodium.h>
 #include <duress/csv.h>
 #include <duress/link.h>
+#include "test_util.h"   /* test_slurp: whole-file reads */
 
 static double now(void)
 {
@@ -36,29 +37,6 @@ static double median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_d);
 	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *b;
-	long n;
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	b = malloc((size_t)n + 1);
-	if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-		free(b);
-		b = NULL;
-	}
-	fclose(f);
-	if (b) {
-		b[n] = '\0';
-		*len = (size_t)n;
-	}
-	return b;
 }
 
 /* Random filters with about `density` of the bits set. */
@@ -185,7 +163,7 @@ static void bench_end_to_end(int runs)
 	char *b;
 	double te[16], tm[16], tp[16];
 
-	b = slurp(DUR_SOURCE_DIR "/examples/link/febrl.schema.json", &len);
+	b = test_slurp(DUR_SOURCE_DIR "/examples/link/febrl.schema.json", &len);
 	if (!b || dur_link_schema_parse(b, len, "febrl.schema.json", &s, NULL)) {
 		printf("3. end to end: cannot read the example schema\n");
 		free(b);
@@ -193,7 +171,7 @@ static void bench_end_to_end(int runs)
 	}
 	free(b);
 	for (int i = 0; i < 2; i++) {
-		b = slurp(files[i], &len);
+		b = test_slurp(files[i], &len);
 		if (!b || dur_csv_parse(b, len, files[i], NULL, &csv[i], NULL)) {
 			printf("3. end to end: skipped (%s not found)\n", files[i]);
 			free(b);

@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 #include <duress/mse.h>
 #include <duress/table.h>
+#include "test_util.h"   /* test_slurp: whole-file reads */
 
 static double now(void)
 {
@@ -43,23 +44,15 @@ int main(int argc, char **argv)
 	dur_mse_work *w;
 	double tm[31], n;
 	char *buf;
-	long len;
-	FILE *f;
+	size_t len = 0;
 
 	gsl_set_error_handler_off();
-	f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "bench_mse: cannot open '%s'\n", path);
+	buf = test_slurp(path, &len);
+	if (!buf) {
+		fprintf(stderr, "bench_mse: cannot read '%s'\n", path);
 		return 1;
 	}
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)len + 1);
-	if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len)
-		return 1;
-	fclose(f);
-	if (dur_table_read_csv(buf, (size_t)len, path, NULL, &set, &e) != DUR_OK) {
+	if (dur_table_read_csv(buf, len, path, NULL, &set, &e) != DUR_OK) {
 		fprintf(stderr, "bench_mse: %s\n", e.msg);
 		return 1;
 	}
