@@ -6,6 +6,8 @@
  */
 #include "mse_internal.h"
 
+#include <duress/rng.h>
+
 #include <glpk.h>
 #include <math.h>
 #include <pthread.h>
@@ -224,14 +226,6 @@ struct dur_mse_boot {
 	double accel;
 };
 
-static uint64_t splitmix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 dur_mse_boot *dur_mse_boot_alloc(const struct dur_table *t,
 				 const struct dur_mse_select_params *sp,
 				 const struct dur_mse_params *p, size_t B, uint64_t seed,
@@ -320,7 +314,7 @@ static void *boot_worker(void *arg)
 		if ((int)(r % (size_t)j->stride) != j->offset)
 			continue;
 		/* each replicate its own stream: results independent of threads */
-		gsl_rng_set(rng, (unsigned long)(splitmix(b->seed ^ splitmix(r)) & 0xffffffffUL));
+		gsl_rng_set(rng, dur_rng_stream_seed(b->seed, r));
 		gsl_ran_multinomial(rng, b->nobs, n, b->prob, draw);
 		memset(rt->count, 0, rt->ncells * sizeof(double));
 		for (size_t i = 0; i < b->nobs; i++)

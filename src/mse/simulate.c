@@ -3,6 +3,7 @@
  * docs/simulate.md).
  */
 #include <duress/simulate.h>
+#include <duress/rng.h>
 #include <duress/csv.h>
 
 #include <math.h>
@@ -14,16 +15,6 @@ struct dur_sim_params dur_sim_default_params(void)
 	struct dur_sim_params p;
 	memset(&p, 0, sizeof(p));
 	return p;
-}
-
-/* The same mixer as the bootstrap's (interval.c): nearby seeds give
- * unrelated MT19937 seeds. */
-static uint64_t splitmix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
 }
 
 static const char *list_name(const struct dur_sim_params *p, int j, char buf[16])
@@ -308,7 +299,7 @@ dur_err dur_sim_run(const struct dur_sim_params *p, struct dur_sim_result **out,
 		return dur_error_set(err, DUR_ENOMEM, "out of memory (random number generator)");
 	/* MT19937 takes a 32-bit seed; mixing first makes every bit of the
 	 * 64-bit seed count. */
-	gsl_rng_set(rng, (unsigned long)(splitmix(p->seed) & 0xffffffffUL));
+	gsl_rng_set(rng, dur_rng_seed(p->seed));
 	rc = dur_sim_run_rng(p, rng, out, err);
 	gsl_rng_free(rng);
 	if (rc == DUR_OK)
