@@ -14,6 +14,7 @@
 #ifndef DURESS_ESTIMATE_H
 #define DURESS_ESTIMATE_H
 
+#include <duress/common.h>
 #include <stdint.h>
 #include <jansson.h>
 #include <duress/mse.h>
@@ -37,9 +38,9 @@ struct dur_estimate_params {
 	uint64_t seed;
 	int threads;             /* bootstrap threads; 2 */
 };
-void dur_estimate_default_params(struct dur_estimate_params *p);
-const char *dur_interval_name(int method);
-const char *dur_method_name(int method);
+DUR_EXPORT void dur_estimate_default_params(struct dur_estimate_params *p);
+DUR_EXPORT const char *dur_interval_name(int method);
+DUR_EXPORT const char *dur_method_name(int method);
 
 struct dur_estimate_run {
 	struct dur_estimate_params p;
@@ -59,15 +60,15 @@ struct dur_estimate_run {
  * run->have_estimate = 0 and run->reason set; other failures return an
  * error.  @since 0.1
  */
-dur_err dur_estimate_begin(const struct dur_table *t, const struct dur_estimate_params *p,
+DUR_EXPORT dur_err dur_estimate_begin(const struct dur_table *t, const struct dur_estimate_params *p,
 			   struct dur_estimate_run *run, struct dur_error *err);
 /* Advance the bootstrap (if any) by `chunk` replicates. */
-dur_err dur_estimate_step(struct dur_estimate_run *run, size_t chunk, struct dur_error *err);
+DUR_EXPORT dur_err dur_estimate_step(struct dur_estimate_run *run, size_t chunk, struct dur_error *err);
 /*
  * The result object: estimate (or null and reason), interval, model,
  * candidates, observed, cells, lists, warnings.  New reference.  @since 0.1
  */
-json_t *dur_estimate_finish(struct dur_estimate_run *run, struct dur_error *err);
-void dur_estimate_release(struct dur_estimate_run *run);
+DUR_EXPORT json_t *dur_estimate_finish(struct dur_estimate_run *run, struct dur_error *err);
+DUR_EXPORT void dur_estimate_release(struct dur_estimate_run *run);
 
 #endif

@@ -22,6 +22,7 @@
 #ifndef DURESS_LINK_H
 #define DURESS_LINK_H
 
+#include <duress/common.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,29 +64,29 @@ enum dur_link_compare {
  * yours; free it with dur_link_schema_free().
  * @since 0.1
  */
-dur_err dur_link_schema_parse(const char *buf, size_t len, const char *name,
+DUR_EXPORT dur_err dur_link_schema_parse(const char *buf, size_t len, const char *name,
 			      dur_link_schema **out, struct dur_error *err);
 /* Free; NULL is allowed.  @since 0.1 */
-void dur_link_schema_free(dur_link_schema *s);
+DUR_EXPORT void dur_link_schema_free(dur_link_schema *s);
 /*
  * The schema's canonical hash (SHA-256 of the canonical JSON of the members
  * that change an encoding; see docs/link.md).  Borrowed, 32 bytes.
  * @since 0.1
  */
-const unsigned char *dur_link_schema_hash(const dur_link_schema *s);
+DUR_EXPORT const unsigned char *dur_link_schema_hash(const dur_link_schema *s);
 /* Number of fields, and a field's name and CSV column (borrowed).  @since 0.1 */
-size_t dur_link_schema_nfields(const dur_link_schema *s);
-const char *dur_link_schema_field_name(const dur_link_schema *s, size_t i);
-const char *dur_link_schema_field_column(const dur_link_schema *s, size_t i);
+DUR_EXPORT size_t dur_link_schema_nfields(const dur_link_schema *s);
+DUR_EXPORT const char *dur_link_schema_field_name(const dur_link_schema *s, size_t i);
+DUR_EXPORT const char *dur_link_schema_field_column(const dur_link_schema *s, size_t i);
 /* The id column named by the schema, or NULL (borrowed).  @since 0.1 */
-const char *dur_link_schema_id_column(const dur_link_schema *s);
+DUR_EXPORT const char *dur_link_schema_id_column(const dur_link_schema *s);
 /* Bits of each encoding.  @since 0.1 */
-size_t dur_link_schema_filter_bits(const dur_link_schema *s);
+DUR_EXPORT size_t dur_link_schema_filter_bits(const dur_link_schema *s);
 /* Default thresholds: Dice for encodings, match probability for plain.  @since 0.1 */
-double dur_link_schema_threshold(const dur_link_schema *s);
-double dur_link_schema_plain_threshold(const dur_link_schema *s);
+DUR_EXPORT double dur_link_schema_threshold(const dur_link_schema *s);
+DUR_EXPORT double dur_link_schema_plain_threshold(const dur_link_schema *s);
 /* Default bridge threshold for encodings (schema, else threshold - 0.1).  @since 0.1 */
-double dur_link_schema_bridge_threshold(const dur_link_schema *s);
+DUR_EXPORT double dur_link_schema_bridge_threshold(const dur_link_schema *s);
 
 /* ---- normalisation and comparison (exposed for tests and reuse) -------- */
 
@@ -97,7 +98,7 @@ double dur_link_schema_bridge_threshold(const dur_link_schema *s);
  * DUR_EPARSE when `in` is not valid UTF-8.
  * @since 0.1
  */
-dur_err dur_link_normalise_text(const char *in, int keep_spaces, char **out,
+DUR_EXPORT dur_err dur_link_normalise_text(const char *in, int keep_spaces, char **out,
 				struct dur_error *err);
 
 /*
@@ -107,7 +108,7 @@ dur_err dur_link_normalise_text(const char *in, int keep_spaces, char **out,
  * DUR_OK, or DUR_EPARSE when no pattern gives a real calendar date.
  * @since 0.1
  */
-dur_err dur_link_parse_date(const char *in, const char *const *formats, size_t nformats,
+DUR_EXPORT dur_err dur_link_parse_date(const char *in, const char *const *formats, size_t nformats,
 			    char iso[11]);
 
 /*
@@ -115,12 +116,12 @@ dur_err dur_link_parse_date(const char *in, const char *const *formats, size_t n
  * '_' on each side when `pad` is set.  *out is a new array of new strings
  * (free each, then the array); *n their number.  @since 0.1
  */
-dur_err dur_link_qgrams(const char *s, unsigned q, int pad, char ***out, size_t *n,
+DUR_EXPORT dur_err dur_link_qgrams(const char *s, unsigned q, int pad, char ***out, size_t *n,
 			struct dur_error *err);
 
 /* Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters) of two
  * UTF-8 strings, by code points.  1 for two empty strings.  @since 0.1 */
-double dur_link_jaro_winkler(const char *a, const char *b);
+DUR_EXPORT double dur_link_jaro_winkler(const char *a, const char *b);
 
 /* ---- keys --------------------------------------------------------------- */
 
@@ -136,10 +137,10 @@ typedef struct dur_link_key dur_link_key;
  * DUR_LINK_MIN_SECRET or longer than DUR_LINK_MAX_SECRET bytes.
  * @since 0.1
  */
-dur_err dur_link_key_alloc(const dur_link_schema *schema, const unsigned char *secret,
+DUR_EXPORT dur_err dur_link_key_alloc(const dur_link_schema *schema, const unsigned char *secret,
 			   size_t len, dur_link_key **out, struct dur_error *err);
 /* Wipe and free; NULL is allowed.  @since 0.1 */
-void dur_link_key_free(dur_link_key *k);
+DUR_EXPORT void dur_link_key_free(dur_link_key *k);
 
 /* ---- encodings ---------------------------------------------------------- */
 
@@ -182,13 +183,13 @@ struct dur_link_encode_stats {
  * NULL.  *out is yours (dur_link_enc_free()).
  * @since 0.1
  */
-dur_err dur_link_encode_csv(const dur_link_schema *schema, const dur_link_key *key,
+DUR_EXPORT dur_err dur_link_encode_csv(const dur_link_schema *schema, const dur_link_key *key,
 			    const struct dur_csv *csv, const char *name,
 			    const char *id_column, struct dur_link_encodings **out,
 			    struct dur_link_encode_stats *stats, struct dur_error *err);
 
 /* Write in the format of docs/link.md.  DUR_EIO on a write error.  @since 0.1 */
-dur_err dur_link_enc_write(const struct dur_link_encodings *e, FILE *f,
+DUR_EXPORT dur_err dur_link_enc_write(const struct dur_link_encodings *e, FILE *f,
 			   struct dur_error *err);
 /*
  * Read and validate an encodings file held in `len` bytes (magic, version,
@@ -197,11 +198,11 @@ dur_err dur_link_enc_write(const struct dur_link_encodings *e, FILE *f,
  * (DUR_ESCHEMA).  *out is yours.
  * @since 0.1
  */
-dur_err dur_link_enc_read(const void *buf, size_t len, const char *name,
+DUR_EXPORT dur_err dur_link_enc_read(const void *buf, size_t len, const char *name,
 			  const dur_link_schema *schema, struct dur_link_encodings **out,
 			  struct dur_error *err);
 /* Free; NULL is allowed.  @since 0.1 */
-void dur_link_enc_free(struct dur_link_encodings *e);
+DUR_EXPORT void dur_link_enc_free(struct dur_link_encodings *e);
 
 /* ---- Dice kernels ------------------------------------------------------- */
 
@@ -214,14 +215,14 @@ enum dur_link_kernel {
 };
 
 /* True when this CPU (and build) can run `k`.  @since 0.1 */
-int dur_link_kernel_available(enum dur_link_kernel k);
+DUR_EXPORT int dur_link_kernel_available(enum dur_link_kernel k);
 /* The kernel AUTO resolves to, and a kernel's name.  @since 0.1 */
-enum dur_link_kernel dur_link_kernel_best(void);
-const char *dur_link_kernel_name(enum dur_link_kernel k);
+DUR_EXPORT enum dur_link_kernel dur_link_kernel_best(void);
+DUR_EXPORT const char *dur_link_kernel_name(enum dur_link_kernel k);
 
 /* Dice coefficient 2|a&b| / (|a|+|b|) of two filters of `words` 64-bit
  * words (0 when both are empty), portable code.  @since 0.1 */
-double dur_link_dice(const uint64_t *a, const uint64_t *b, size_t words);
+DUR_EXPORT double dur_link_dice(const uint64_t *a, const uint64_t *b, size_t words);
 
 /*
  * popcount(a & b[j]) for j < nb, b holding nb filters of `words` words
@@ -229,7 +230,7 @@ double dur_link_dice(const uint64_t *a, const uint64_t *b, size_t words);
  * kernel behind matching, exposed for benchmarks and tests.
  * @since 0.1
  */
-void dur_link_and_popcount(enum dur_link_kernel k, const uint64_t *a, const uint64_t *b,
+DUR_EXPORT void dur_link_and_popcount(enum dur_link_kernel k, const uint64_t *a, const uint64_t *b,
 			   size_t nb, size_t words, uint32_t *out);
 
 /* ---- linkage results ---------------------------------------------------- */
@@ -258,7 +259,7 @@ struct dur_link_result {
 	size_t comparisons;      /* pairs of records scored */
 };
 
-void dur_link_result_free(struct dur_link_result *r);
+DUR_EXPORT void dur_link_result_free(struct dur_link_result *r);
 
 struct dur_link_match_params {
 	double threshold;        /* accept pairs scoring at least this */
@@ -271,7 +272,7 @@ struct dur_link_match_params {
  * Defaults: threshold and bridge_threshold from the schema (0.8 and
  * threshold - 0.1 when it has none, Dice), kernel AUTO.  @since 0.1
  */
-struct dur_link_match_params dur_link_match_default_params(const dur_link_schema *s);
+DUR_EXPORT struct dur_link_match_params dur_link_match_default_params(const dur_link_schema *s);
 
 /*
  * Link `nlists` (>= 2) lists of encodings.  Every list must come from the
@@ -283,7 +284,7 @@ struct dur_link_match_params dur_link_match_default_params(const dur_link_schema
  * joining pairs in descending score, refusing weak bridges.
  * @since 0.1
  */
-dur_err dur_link_match(const struct dur_link_encodings *const *lists, const char *const *names,
+DUR_EXPORT dur_err dur_link_match(const struct dur_link_encodings *const *lists, const char *const *names,
 		       size_t nlists, const struct dur_link_match_params *params,
 		       struct dur_link_result **out, struct dur_error *err);
 
@@ -312,7 +313,7 @@ struct dur_link_fs_params {
 				    per record of the shorter list, and at most
 				    half of all pairs).  3 */
 };
-struct dur_link_fs_params dur_link_fs_default_params(const dur_link_schema *s);
+DUR_EXPORT struct dur_link_fs_params dur_link_fs_default_params(const dur_link_schema *s);
 
 /* Per field and level, the EM estimates (for reporting). */
 struct dur_link_fs_model {
@@ -333,7 +334,7 @@ struct dur_link_fs_model {
  * pair of lists.
  * @since 0.1
  */
-dur_err dur_link_plain(const dur_link_schema *schema, const struct dur_csv *const *csvs,
+DUR_EXPORT dur_err dur_link_plain(const dur_link_schema *schema, const struct dur_csv *const *csvs,
 		       const char *const *csv_names, const char *const *names, size_t nlists,
 		       const char *id_column, const struct dur_link_fs_params *params,
 		       struct dur_link_result **out, struct dur_link_fs_model *model,
@@ -345,7 +346,7 @@ dur_err dur_link_plain(const dur_link_schema *schema, const struct dur_csv *cons
  * score and refusing weak bridges.  The result has one list.
  * @since 0.1
  */
-dur_err dur_link_dedup(const dur_link_schema *schema, const struct dur_csv *csv,
+DUR_EXPORT dur_err dur_link_dedup(const dur_link_schema *schema, const struct dur_csv *csv,
 		       const char *csv_name, const char *name, const char *id_column,
 		       const struct dur_link_fs_params *params, struct dur_link_result **out,
 		       struct dur_link_fs_model *model, struct dur_error *err);
@@ -353,12 +354,12 @@ dur_err dur_link_dedup(const dur_link_schema *schema, const struct dur_csv *csv,
 /* ---- outputs ------------------------------------------------------------ */
 
 /* CSV "list_a,id_a,list_b,id_b,score".  @since 0.1 */
-dur_err dur_link_write_pairs(const struct dur_link_result *r, FILE *f, struct dur_error *err);
+DUR_EXPORT dur_err dur_link_write_pairs(const struct dur_link_result *r, FILE *f, struct dur_error *err);
 /* CSV "id,<list names>": one row per person, 0/1 per list (what `duress
  * estimate` reads).  @since 0.1 */
-dur_err dur_link_write_histories(const struct dur_link_result *r, FILE *f,
+DUR_EXPORT dur_err dur_link_write_histories(const struct dur_link_result *r, FILE *f,
 				 struct dur_error *err);
 /* CSV "<list names>,count": one row per observed pattern.  @since 0.1 */
-dur_err dur_link_write_table(const struct dur_link_result *r, FILE *f, struct dur_error *err);
+DUR_EXPORT dur_err dur_link_write_table(const struct dur_link_result *r, FILE *f, struct dur_error *err);
 
 #endif

@@ -29,6 +29,7 @@
 #ifndef DURESS_SIMULATE_H
 #define DURESS_SIMULATE_H
 
+#include <duress/common.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,7 +73,7 @@ struct dur_sim_params {
 };
 
 /* All zeros: no classes, no referrals, seed 0, histories kept.  @since 0.1 */
-struct dur_sim_params dur_sim_default_params(void);
+DUR_EXPORT struct dur_sim_params dur_sim_default_params(void);
 
 /*
  * The people observed.  Invariants: table->count[0] == 0 and the counts
@@ -98,23 +99,23 @@ struct dur_sim_result {
  * characters or surrounding spaces, and not "id" or "count" (so that the
  * CSV written reads back as the same lists).  @since 0.1
  */
-dur_err dur_sim_check(const struct dur_sim_params *p, struct dur_error *err);
+DUR_EXPORT dur_err dur_sim_check(const struct dur_sim_params *p, struct dur_error *err);
 
 /*
  * Simulate with a new MT19937 generator seeded from p->seed.  On success
  * *out is new (free with dur_sim_result_free).  Fails with DUR_EINVAL
  * (see dur_sim_check) or DUR_ENOMEM.  @since 0.1
  */
-dur_err dur_sim_run(const struct dur_sim_params *p, struct dur_sim_result **out,
+DUR_EXPORT dur_err dur_sim_run(const struct dur_sim_params *p, struct dur_sim_result **out,
 		    struct dur_error *err);
 
 /* The same, drawing from the caller's generator (p->seed is not used and
  * result->seed is 0).  @since 0.1 */
-dur_err dur_sim_run_rng(const struct dur_sim_params *p, gsl_rng *rng,
+DUR_EXPORT dur_err dur_sim_run_rng(const struct dur_sim_params *p, gsl_rng *rng,
 			struct dur_sim_result **out, struct dur_error *err);
 
 /* Free; NULL is allowed.  @since 0.1 */
-void dur_sim_result_free(struct dur_sim_result *r);
+DUR_EXPORT void dur_sim_result_free(struct dur_sim_result *r);
 
 /*
  * Write the individual form: header `id,<names>`, then one row per
@@ -123,7 +124,7 @@ void dur_sim_result_free(struct dur_sim_result *r);
  * write error.  (The aggregated form: dur_table_write_csv(r->table, ...).)
  * @since 0.1
  */
-dur_err dur_sim_write_histories(const struct dur_sim_result *r, FILE *f,
+DUR_EXPORT dur_err dur_sim_write_histories(const struct dur_sim_result *r, FILE *f,
 				struct dur_error *err);
 
 #endif

@@ -4,24 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef DUR_DEFAULT_FRAMEWORKS_DIR
-#define DUR_DEFAULT_FRAMEWORKS_DIR "frameworks"
-#endif
-
 dur_err cli_load_frameworks(const char *dir, dur_framework_set **out, struct dur_error *err)
 {
 	dur_framework_set *set;
 	dur_err rc;
 
 	*out = NULL;
-	if (!dir || !*dir)
-		dir = getenv("DURESS_FRAMEWORKS");
-	if (!dir || !*dir)
-		dir = DUR_DEFAULT_FRAMEWORKS_DIR;
 	set = dur_framework_set_alloc();
 	if (!set)
 		return dur_error_set(err, DUR_ENOMEM, "out of memory");
-	rc = dur_framework_set_load_dir(set, dir, err);
+	rc = dir && *dir ? dur_framework_set_load_dir(set, dir, err)
+			 : dur_framework_set_load_default(set, err);
 	if (rc) {
 		dur_framework_set_free(set);
 		return rc;
