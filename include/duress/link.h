@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <duress/csv.h>
 #include <duress/error.h>
+#include <duress/table.h>
+#include <jansson.h>
 
 /* ---- schema ------------------------------------------------------------ */
 
@@ -361,5 +363,34 @@ DUR_EXPORT dur_err dur_link_write_histories(const struct dur_link_result *r, FIL
 				 struct dur_error *err);
 /* CSV "<list names>,count": one row per observed pattern.  @since 0.1 */
 DUR_EXPORT dur_err dur_link_write_table(const struct dur_link_result *r, FILE *f, struct dur_error *err);
+
+/* ---- the link-match document (what a manifest records) ---------------- */
+
+#define DUR_LINK_MATCH_FORMAT "duress-link-match"
+#define DUR_LINK_MATCH_FORMAT_VERSION 1
+
+/*
+ * The people of a linkage as a capture table (struct dur_table, the hub
+ * between link and estimate): list names and the number of people with
+ * each pattern.  *out is yours.  @since 0.2
+ */
+DUR_EXPORT dur_err dur_link_result_table(const struct dur_link_result *r, struct dur_table **out,
+				  struct dur_error *err);
+/*
+ * The figures of a match as a JSON document (new reference): records per
+ * list, pairs scored and linked, people, weak bridges refused, the capture
+ * table, and the linked pairs' scores in bins.  Counts only: no id.
+ * @since 0.2
+ */
+DUR_EXPORT json_t *dur_link_result_json(const struct dur_link_result *r,
+				 const struct dur_link_match_params *p);
+/* The parameters as a manifest records them (new reference), and back,
+ * strictly (list names borrow from j, at most `max`).  @since 0.2 */
+DUR_EXPORT json_t *dur_link_match_params_to_json(const struct dur_link_match_params *p,
+					  const char *const *names, size_t n);
+DUR_EXPORT dur_err dur_link_match_params_from_json(const json_t *j,
+					    struct dur_link_match_params *p,
+					    const char **names, size_t max, size_t *n,
+					    struct dur_error *err);
 
 #endif

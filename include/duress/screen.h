@@ -28,6 +28,8 @@
 
 #include <duress/common.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
 #include <duress/error.h>
 
 /* A three-valued answer.  The numeric values never change.  @since 0.1 */
@@ -100,12 +102,31 @@ DUR_EXPORT dur_err dur_framework_default_dir(char *buf, size_t size, struct dur_
 /* dur_framework_set_load_dir() on that folder.  @since 0.2 */
 DUR_EXPORT dur_err dur_framework_set_load_default(dur_framework_set *set, struct dur_error *err);
 
+/* Where a loaded file came from (for manifests); borrowed from the set. */
+struct dur_framework_source {
+	const char *file;      /* base name of the file it was read from */
+	const char *id;        /* the framework's id ("questions" for the bank) */
+	const char *version;
+	uint64_t size;
+	const char *sha256;    /* 64 hex digits */
+};
+/* The question bank's source, and framework i's.  @since 0.2 */
+DUR_EXPORT dur_err dur_framework_set_bank_source(const dur_framework_set *set,
+					  struct dur_framework_source *out,
+					  struct dur_error *err);
+DUR_EXPORT dur_err dur_framework_set_source(const dur_framework_set *set, size_t i,
+				     struct dur_framework_source *out, struct dur_error *err);
+
 /*
  * Set a framework option (a switch the framework file declares where its
  * source is unverified, e.g. ilo2009's "child_rule_act").  @since 0.1
  */
 DUR_EXPORT dur_err dur_framework_set_option(dur_framework_set *set, const char *framework,
 				 const char *option, int value, struct dur_error *err);
+
+/* The same, from its written form "FW.NAME=yes|no".  @since 0.2 */
+DUR_EXPORT dur_err dur_framework_set_option_spec(dur_framework_set *set, const char *spec,
+					  struct dur_error *err);
 
 /* Number of frameworks, and the index of one by id (-1 if absent).  @since 0.1 */
 DUR_EXPORT size_t dur_framework_set_count(const dur_framework_set *set);
@@ -318,5 +339,43 @@ DUR_EXPORT dur_err dur_screen_summary_to_json(const dur_screen_summary *s, unsig
 				   int indent, char **out, struct dur_error *err);
 DUR_EXPORT dur_err dur_screen_summary_to_text(const dur_screen_summary *s, unsigned long resolution,
 				   char **out, struct dur_error *err);
+
+/* The summary as a JSON document (format "duress-screen-summary"); new
+ * reference, NULL on failure.  @since 0.2 */
+#define DUR_SCREEN_SUMMARY_FORMAT "duress-screen-summary"
+#define DUR_SCREEN_SUMMARY_FORMAT_VERSION 1
+DUR_EXPORT json_t *dur_screen_summary_json(const dur_screen_summary *s, unsigned long resolution,
+				    struct dur_error *err);
+
+/* ------------------------------------------------------------------ */
+/* The screening-summary job (what a manifest records)                 */
+/* ------------------------------------------------------------------ */
+
+#define DUR_SCREEN_MAX_SELECT 64
+/* Strings are borrowed. */
+struct dur_screen_summary_params {
+	size_t nframeworks;
+	const char *frameworks[DUR_SCREEN_MAX_SELECT];   /* none: every framework */
+	size_t noptions;
+	const char *options[DUR_SCREEN_MAX_SELECT];      /* "FW.NAME=yes|no" */
+	const char *input_format;                         /* "csv" or "jsonl" */
+	unsigned long resolution;                         /* counts rounded down; 10 */
+};
+DUR_EXPORT void dur_screen_summary_default_params(struct dur_screen_summary_params *p);
+/* As recorded in manifests (new reference), and back, strictly: errors name
+ * the key; strings borrow from j.  @since 0.2 */
+DUR_EXPORT json_t *dur_screen_summary_params_to_json(const struct dur_screen_summary_params *p);
+DUR_EXPORT dur_err dur_screen_summary_params_from_json(const json_t *j,
+						struct dur_screen_summary_params *p,
+						struct dur_error *err);
+/*
+ * Screen every case of a batch (`len` bytes, `name` for messages) against
+ * the chosen frameworks of `set` (the options are applied to it first) and
+ * return the summary in *out (yours; render it with dur_screen_summary_json
+ * or _to_text at p->resolution).  @since 0.2
+ */
+DUR_EXPORT dur_err dur_screen_summary_run(dur_framework_set *set, const char *buf, size_t len,
+				   const char *name, const struct dur_screen_summary_params *p,
+				   dur_screen_summary **out, struct dur_error *err);
 
 #endif

@@ -127,4 +127,34 @@ DUR_EXPORT void dur_sim_result_free(struct dur_sim_result *r);
 DUR_EXPORT dur_err dur_sim_write_histories(const struct dur_sim_result *r, FILE *f,
 				struct dur_error *err);
 
+/*
+ * Storage for settings parsed from their written forms (the command line,
+ * a web form).  The struct dur_sim_params filled by dur_sim_spec_parse()
+ * points into it: keep it until the simulation is done.
+ */
+struct dur_sim_spec {
+	double p[DUR_TABLE_MAX_LISTS];
+	double weight[DUR_SIM_MAX_CLASSES];
+	double class_p[DUR_SIM_MAX_CLASSES * DUR_TABLE_MAX_LISTS];
+	const char *names[DUR_TABLE_MAX_LISTS];
+	struct dur_sim_referral ref[DUR_SIM_MAX_REFERRALS];
+	char *text;
+	size_t used, cap;
+};
+DUR_EXPORT void dur_sim_spec_init(struct dur_sim_spec *s);
+DUR_EXPORT void dur_sim_spec_release(struct dur_sim_spec *s);
+/*
+ * Parse the written settings into *out (whose N and seed the caller sets):
+ * either `p`, capture probabilities "0.15,0.2,0.1", or `classes`, latent
+ * classes "W:P1,P2,...;W:P1,P2,..." (each class's share of the population,
+ * then its probability for each list); optional `names` "A,B,C"; and
+ * `nref` referrals "FROM:TO:PROB".  Then checks everything as
+ * dur_sim_check() does (N included, so set it first).  Errors name the
+ * setting in words and its position, never a command-line flag.
+ * @since 0.2
+ */
+DUR_EXPORT dur_err dur_sim_spec_parse(struct dur_sim_spec *s, const char *p, const char *classes,
+			       const char *names, const char *const *referrals, size_t nref,
+			       struct dur_sim_params *out, struct dur_error *err);
+
 #endif

@@ -270,8 +270,8 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 		}
 		if (countcol >= 0) {
 			rc = dur_error_set(err, DUR_EINVAL,
-					   "'%s': --by needs individual capture histories "
-					   "(one row per person), but this file has a 'count' column",
+					   "'%s': estimating by stratum needs individual capture "
+					   "histories (one row per person), but this file has a 'count' column",
 					   name);
 			goto out;
 		}
@@ -324,7 +324,7 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 	if (k > DUR_TABLE_MAX_LISTS) {
 		rc = dur_error_set(err, DUR_EDATA,
 				   "'%s' line %zu: %d list columns; duress handles at most %d lists "
-				   "(name the ones to use with --lists)",
+				   "(choose the list columns to use)",
 				   name, hdr->line, k, DUR_TABLE_MAX_LISTS);
 		goto out;
 	}
@@ -368,8 +368,8 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 						   name, rec->line, hdr->field[listcol[i]],
 						   f[0] ? "the value is not 0 or 1" : "the value is empty",
 						   set->individual && !params->by && !params->lists
-						   ? " (if it is not a list, name the stratum with --by "
-						     "or the lists with --lists)" : "");
+						   ? " (if it is not a list, name it as the stratum column, "
+						     "or choose the list columns)" : "");
 				goto out;
 			}
 			pat |= (unsigned)b << i;

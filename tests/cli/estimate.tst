@@ -31,7 +31,7 @@ CHECK | printf 'A,count\n1,4\n' > one.csv
 CHECK | printf 'A,B,C,count\n1,0,0,5\n0,1,0,4\n1,1,0,2\n' > emptylist.csv
 P | ~list 'C' has nobody on it | $DURESS estimate --interval analytic emptylist.csv
 # usage errors: exit 2
-2 | ~no input file | $DURESS estimate
+2 | ~no input given | $DURESS estimate
 2 | ~--interval takes | $DURESS estimate --interval wild x.csv
 2 | ~--level takes | $DURESS estimate --level 95 x.csv
 2 | ~unknown option '--frobnicate' | $DURESS estimate --frobnicate x.csv

@@ -22,7 +22,7 @@ P | ~labour-rights concern, not trafficking | printf '{"age":35,"facts":{"low_or
 # options where the source is unverified
 P | ~"verdict": "indicated" | printf '{"age":15,"facts":{"recruited":"yes","excessive_hours":"yes","low_or_no_pay":"yes","deceived_about_job":"no"}}' > c.json && $DURESS screen --format json --framework ilo2009 --option ilo2009.child_rule_act=yes c.json
 2 | ~has no option 'nope' | $DURESS screen --option ilo2009.nope=yes $SRC/examples/screen/case.json
-2 | ~is not FW.NAME=yes\|no | $DURESS screen --option ilo2009 $SRC/examples/screen/case.json
+2 | ~is not written FW.NAME=yes\|no | $DURESS screen --option ilo2009 $SRC/examples/screen/case.json
 2 | ~the value is yes or no | $DURESS screen --option ilo2009.child_rule_act=maybe $SRC/examples/screen/case.json
 # --- bad input: exit 1, the message names the file and the key ------------------
 1 | ~^duress screen: 'c\.json': unknown key 'fcts' | printf '{"age":30,"fcts":{}}' > c.json && $DURESS screen c.json
@@ -34,11 +34,11 @@ P | ~"verdict": "indicated" | printf '{"age":15,"facts":{"recruited":"yes","exce
 # --- the command line: exit 2 ----------------------------------------------------
 2 | ~no case given | $DURESS screen
 2 | ~unknown framework 'nope' | $DURESS screen --framework nope $SRC/examples/screen/case.json
-2 | ~--format is table or json | $DURESS screen --format xml $SRC/examples/screen/case.json
+2 | ~--format takes one of table,json | $DURESS screen --format xml $SRC/examples/screen/case.json
 2 | ~unknown option '--bogus' | $DURESS screen --bogus $SRC/examples/screen/case.json
 2 | ~--summary needs --batch | $DURESS screen --summary $SRC/examples/screen/case.json
 2 | ~not both | $DURESS screen --batch x.csv $SRC/examples/screen/case.json
-2 | ~--resolution needs a whole number | $DURESS screen --batch x.csv --summary --resolution 0
+2 | ~--resolution takes a whole number | $DURESS screen --batch x.csv --summary --resolution 0
 P | ~^usage: duress screen | $DURESS screen --help
 # --- where the frameworks come from ----------------------------------------------
 1 | ~cannot open '/nowhere/questions\.json' | DURESS_FRAMEWORKS=/nowhere $DURESS screen $SRC/examples/screen/case.json

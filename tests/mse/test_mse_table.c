@@ -85,7 +85,7 @@ static void test_mse_table_rejects(void **state)
 	read_bad("A,B,count\n1,0,0\n", NULL, "every count is 0");
 	read_bad("id,A,B,sex\n1,1,0,F\n", NULL, "column 'sex'");
 	read_bad("id,A,B\n1,1,0\n", "region", "no column 'region'");
-	read_bad("A,B,count\n1,0,1\n", "A", "--by needs individual");
+	read_bad("A,B,count\n1,0,1\n", "A", "by stratum needs individual");
 	read_bad("L1,L2,L3,L4,L5,L6,L7,L8,L9,L10,L11,L12,L13,L14,L15,L16\n", NULL, "at most 15");
 }
 
