@@ -833,6 +833,43 @@ static void test_closed_negative_refused(void **state)
 	dur_table_free(t);
 }
 
+/* Tolerances come from the params: with two IRLS iterations nothing
+ * converges, and the estimate is refused with the reason (Rcapture would
+ * print glm's iterate with "algorithm did not converge"); with
+ * chao_drop_negative off (Rcapture's neg = FALSE) the negative eta3 of
+ * the hand table above stays in the model. */
+static void test_closed_params(void **state)
+{
+	struct dur_closed_params p = dur_closed_default_params();
+	struct dur_table *t = dur_table_alloc(3);
+	struct dur_closed_fit f = DUR_CLOSED_FIT_INIT;
+	struct dur_closed_interval ci;
+	struct dur_error e = DUR_ERROR_INIT;
+	(void)state;
+	assert_true(p.epsilon == 1e-8 && p.max_iter == 25 && p.rank_tol == 1e-11);
+	t->count[1] = 20; t->count[2] = 17; t->count[4] = 13;
+	t->count[3] = 12; t->count[5] = 10; t->count[6] = 8;
+	t->count[7] = 2;
+	p.max_iter = 2;
+	assert_int_equal(dur_closed_fit_model(t, DUR_CLOSED_MT, &p, &f, &e), DUR_OK);
+	assert_true(f.have_fit);
+	assert_false(f.converged);
+	assert_false(f.ok);
+	assert_non_null(strstr(f.reason, "did not converge"));
+	assert_int_equal(dur_closed_profile(t, DUR_CLOSED_MT, 0.95, &p, &ci, &e), DUR_ENOMLE);
+	p = dur_closed_default_params();
+	p.chao_drop_negative = 0;
+	assert_int_equal(dur_closed_fit_model(t, DUR_CLOSED_MH_CHAO, &p, &f, &e), DUR_OK);
+	assert_int_equal(f.removed_eta, 0);
+	assert_int_equal(f.nparams, 3);
+	assert_int_equal(f.df, 4);
+	/* saturated in f_x: unseen f1^2 / (3 f2) as in test_closed_mh_by_hand,
+	 * n = 50 + 30 + 2 = 82 */
+	assert_rel_close(f.estimate, 82 + 50.0 * 50 / 90, 1e-8);
+	dur_closed_fit_release(&f);
+	dur_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -849,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_closed_two_lists),
 		cmocka_unit_test(test_closed_not_determined),
 		cmocka_unit_test(test_closed_negative_refused),
+		cmocka_unit_test(test_closed_params),
 	};
 	gsl_set_error_handler_off();
 	return cmocka_run_group_tests(tests, NULL, NULL);
