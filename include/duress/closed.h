@@ -22,6 +22,7 @@
 #ifndef DURESS_CLOSED_H
 #define DURESS_CLOSED_H
 
+#include <duress/common.h>
 #include <duress/error.h>
 #include <duress/table.h>
 
@@ -47,28 +48,28 @@ enum dur_closed_model {
 
 /* Command-line name ("m0", "mt", "mh-chao", ..., "mbh"); NULL when m is
  * out of range.  Static string.  @since 0.2 */
-const char *dur_closed_model_name(enum dur_closed_model m);
+DUR_EXPORT const char *dur_closed_model_name(enum dur_closed_model m);
 
 /* Rcapture's row name ("M0", "Mh Chao (LB)", "Mth Poisson2", ...); NULL
  * when out of range.  Static string.  @since 0.2 */
-const char *dur_closed_model_label(enum dur_closed_model m);
+DUR_EXPORT const char *dur_closed_model_label(enum dur_closed_model m);
 
 /* One line in plain words of what the model assumes, e.g. for M0 "lists
  * independent, each person as catchable as any other".  Static string.
  * @since 0.2 */
-const char *dur_closed_model_assumes(enum dur_closed_model m);
+DUR_EXPORT const char *dur_closed_model_assumes(enum dur_closed_model m);
 
 /* The model called `name` (command-line name, case-insensitive), or -1.
  * @since 0.2 */
-int dur_closed_model_parse(const char *name);
+DUR_EXPORT int dur_closed_model_parse(const char *name);
 
 /* Fewest lists the model can be fitted to: 2 for M0, Mt and Mb, 3 for the
  * others (as closedp.t, which fits only M0, Mt and Mb to two).  @since 0.2 */
-int dur_closed_model_min_lists(enum dur_closed_model m);
+DUR_EXPORT int dur_closed_model_min_lists(enum dur_closed_model m);
 
 /* 1 if dur_closed_profile offers an interval for m (every model but Mb and
  * Mbh, as closedpCI.t).  @since 0.2 */
-int dur_closed_model_has_profile(enum dur_closed_model m);
+DUR_EXPORT int dur_closed_model_has_profile(enum dur_closed_model m);
 
 /*
  * Tolerances and constants.  The defaults are R's glm.control() and
@@ -95,7 +96,7 @@ struct dur_closed_params {
 };
 
 /* The defaults above.  @since 0.2 */
-struct dur_closed_params dur_closed_default_params(void);
+DUR_EXPORT struct dur_closed_params dur_closed_default_params(void);
 
 /*
  * The fit of one model.  Owns `fitted`: initialise with DUR_CLOSED_FIT_INIT
@@ -137,7 +138,7 @@ struct dur_closed_fit {
 			      0, 0, 0, 0, 0, 0, 0, "", NULL }
 
 /* Free what f owns and reset it to DUR_CLOSED_FIT_INIT.  @since 0.2 */
-void dur_closed_fit_release(struct dur_closed_fit *f);
+DUR_EXPORT void dur_closed_fit_release(struct dur_closed_fit *f);
 
 /*
  * Fit model m to table t as closedp.t does (params NULL for defaults).
@@ -149,7 +150,7 @@ void dur_closed_fit_release(struct dur_closed_fit *f);
  * rows: out->have_fit == 0, out->reason says why); DUR_ENOMEM.
  * @since 0.2
  */
-dur_err dur_closed_fit_model(const struct dur_table *t, enum dur_closed_model m,
+DUR_EXPORT dur_err dur_closed_fit_model(const struct dur_table *t, enum dur_closed_model m,
 			     const struct dur_closed_params *params,
 			     struct dur_closed_fit *out, struct dur_error *err);
 
@@ -161,7 +162,7 @@ dur_err dur_closed_fit_model(const struct dur_table *t, enum dur_closed_model m,
  * memory runs out.  Release each out[m] with dur_closed_fit_release.
  * @since 0.2
  */
-dur_err dur_closed_fit_all(const struct dur_table *t, const struct dur_closed_params *params,
+DUR_EXPORT dur_err dur_closed_fit_all(const struct dur_table *t, const struct dur_closed_params *params,
 			   struct dur_closed_fit out[DUR_CLOSED_NMODELS],
 			   struct dur_error *err);
 
@@ -188,7 +189,7 @@ struct dur_closed_interval {
  * reason) when the model's estimate cannot be shown, DUR_ENUMERIC when a
  * profile fit fails.  @since 0.2
  */
-dur_err dur_closed_profile(const struct dur_table *t, enum dur_closed_model m, double level,
+DUR_EXPORT dur_err dur_closed_profile(const struct dur_table *t, enum dur_closed_model m, double level,
 			   const struct dur_closed_params *params,
 			   struct dur_closed_interval *out, struct dur_error *err);
 

@@ -95,6 +95,17 @@ DUR_EXPORT dur_err dur_estimate_params_from_json(const json_t *j, struct dur_est
 DUR_EXPORT dur_err dur_estimate_params_check(const struct dur_estimate_params *p,
 				      struct dur_error *err);
 
+/*
+ * The method a model name belongs to: "closed" for the closed-population
+ * models (m0, mt, mh-chao, ..., mbh; duress/closed.h), else "loglinear".
+ * @since 0.2
+ */
+DUR_EXPORT const char *dur_estimate_method_of_model(const char *model);
+/* The interval a method gives when none is asked for: BCa for the
+ * log-linear models, the profile (or, without one, the analytic)
+ * interval for the closed-population models.  @since 0.2 */
+DUR_EXPORT int dur_estimate_default_interval(const char *method, const char *model);
+
 /* "analytic", "profile", "bca", "credible", "none"; and back (-1 if unknown). */
 DUR_EXPORT const char *dur_interval_name(int method);
 DUR_EXPORT int dur_interval_parse(const char *name);
@@ -148,6 +159,8 @@ struct dur_estimate_result {
 	int have_estimate;
 	char *reason;
 	double observed, estimate, unseen;
+	double se;               /* standard error of the estimate, NaN when the
+				    method gives none */
 	struct dur_estimate_interval interval;
 	/* the fitted model (log-linear family) */
 	int have_fit;

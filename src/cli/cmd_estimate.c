@@ -26,13 +26,18 @@ struct opts {
 static const struct cli_opt options[] = {
 	{ "model", 0, OPT_STRING, "M", "the model: 'stepwise' (default; SparseMSE's rule),\n"
 	  "'main' (lists independent), 'all-pairs', or the two-list\n"
-	  "terms to include, e.g. 'LA:NG,PF:NCA'", O(model), 0, 0, 0, NULL },
+	  "terms to include, e.g. 'LA:NG,PF:NCA'; or a closed-population\n"
+	  "model as Rcapture's: m0, mt (= main), mh-chao, mh-poisson,\n"
+	  "mh-darroch, mh-gamma, mth-chao, mth-poisson, mth-darroch,\n"
+	  "mth-gamma, mb, mbh (people differ in catchability, or\n"
+	  "change after a first capture)", O(model), 0, 0, 0, NULL },
 	{ "select", 0, OPT_CHOICE, "aic|bic", "search every model (up to 6 lists) and keep the best",
 	  O(select), 0, 0, 0, "aic|bic" },
 	{ "pthresh", 0, OPT_DOUBLE, "P", "stepwise: add terms while their p-value is below P (0.02)",
 	  O(pthresh), 0, 1, 1, NULL },
 	{ "interval", 0, OPT_CHOICE, "I", "'bca' (default: bootstrap over the whole selection),\n"
-	  "'profile' (profile likelihood), 'analytic', or 'none'", O(interval), 0, 0, 0,
+	  "'profile' (profile likelihood; the default for the\n"
+	  "closed-population models), 'analytic', or 'none'", O(interval), 0, 0, 0,
 	  "bca|profile|analytic|none" },
 	{ "level", 0, OPT_DOUBLE, "L", "interval level (0.95)", O(level), 0, 1, 1, NULL },
 	{ "bootstrap", 0, OPT_ULONG, "B", "bca: number of replicates (1000)", O(bootstrap), 10,
@@ -104,10 +109,11 @@ int cmd_estimate(int argc, char **argv)
 		return rc == 1 ? EXIT_OK : EXIT_USAGE;
 	rc = EXIT_FAIL;
 	p.model = o.model ? o.model : "stepwise";
+	p.method = dur_estimate_method_of_model(p.model);
 	p.select = o.select;
 	p.pthresh = o.pthresh;
-	if (o.interval)
-		p.interval = dur_interval_parse(o.interval);
+	p.interval = o.interval ? dur_interval_parse(o.interval)
+				: dur_estimate_default_interval(p.method, p.model);
 	p.level = o.level;
 	p.bootstrap = o.bootstrap;
 	p.seed = cli_given(&spec_estimate, given, "seed") ? o.seed : cli_random_seed();

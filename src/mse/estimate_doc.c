@@ -66,6 +66,8 @@ json_t *est_result_to_json(const struct dur_estimate_result *r, const char *cons
 	} else {
 		jx_set(o, "estimate", jx_real(r->estimate));
 		jx_set(o, "unseen", jx_real(r->unseen));
+		if (isfinite(r->se))
+			jx_set(o, "se", jx_real(r->se));
 		jx_set(o, "interval", interval_to_json(&r->interval));
 	}
 	if (r->have_fit) {
@@ -381,6 +383,7 @@ dur_err est_result_from_json(const json_t *o, const char *name, const char *path
 	} else {
 		r->have_estimate = 1;
 		if ((rc = jx_number(&c, o, path, "unseen", &r->unseen)) ||
+		    (rc = jx_number_opt(&c, o, path, "se", &r->se)) ||
 		    (rc = jx_object(&c, o, path, "interval", &v)) ||
 		    (rc = interval_from_json(&c, v, jx_path(p, sizeof(p), path, "interval"),
 					     &r->interval)))

@@ -7,6 +7,7 @@
 
 /* The entries of the method table (estimator.c lists them). */
 extern const struct dur_estimator_type dur_estimator_loglinear;
+extern const struct dur_estimator_type dur_estimator_closed;
 
 /* Observed counts of every pattern of t (fitted NaN), into r->cells. */
 dur_err est_cells_observed(const struct dur_table *t, struct dur_estimate_result *r);

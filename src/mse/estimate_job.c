@@ -49,7 +49,11 @@ struct variant {
 static const struct variant compare_variants[] = {
 	{ "loglinear", "stepwise", NULL, DUR_INTERVAL_BCA },
 	{ "loglinear", "stepwise", "aic", DUR_INTERVAL_ANALYTIC },
-	{ "loglinear", "main", NULL, DUR_INTERVAL_PROFILE },
+	{ "closed", "mt", NULL, DUR_INTERVAL_PROFILE },
+	{ "closed", "mth-chao", NULL, DUR_INTERVAL_PROFILE },
+	{ "closed", "mth-poisson", NULL, DUR_INTERVAL_PROFILE },
+	{ "closed", "mth-darroch", NULL, DUR_INTERVAL_PROFILE },
+	{ "closed", "mth-gamma", NULL, DUR_INTERVAL_PROFILE },
 };
 
 static dur_err nomem(struct dur_error *err)

@@ -4,6 +4,7 @@
  */
 #include "mse/estimate_internal.h"
 #include "core/jsonx.h"
+#include <duress/closed.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -50,6 +51,17 @@ dur_err dur_estimate_params_check(const struct dur_estimate_params *p, struct du
 				     p->method ? p->method : "");
 	if (p->select && strcmp(p->select, "aic") != 0 && strcmp(p->select, "bic") != 0)
 		return dur_error_set(err, DUR_EINVAL, "the model search is by 'aic' or 'bic'");
+	if (strcmp(dur_estimate_method_of_model(p->model), "closed") == 0 &&
+	    strcmp(p->method, "closed") != 0)
+		return dur_error_set(err, DUR_EINVAL, "the model '%.40s' is a closed-population "
+				     "model, not a %s one", p->model, p->method);
+	if (strcmp(p->method, "closed") == 0 && dur_closed_model_parse(p->model) < 0)
+		return dur_error_set(err, DUR_EINVAL, "the closed-population models are m0, mt, "
+				     "mh-chao, mh-poisson, mh-darroch, mh-gamma, mth-chao, "
+				     "mth-poisson, mth-darroch, mth-gamma, mb and mbh");
+	if (p->select && strcmp(p->method, "loglinear") != 0)
+		return dur_error_set(err, DUR_EINVAL, "a model search (AIC or BIC) is over the "
+				     "log-linear models");
 	if (p->select && p->model && strcmp(p->model, "stepwise") != 0)
 		return dur_error_set(err, DUR_EINVAL, "a model search and a given model choose the "
 				     "model in two ways: give one");

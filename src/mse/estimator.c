@@ -4,6 +4,7 @@
  * struct dur_estimator_type and one line in `types` below.
  */
 #include "mse/estimate_internal.h"
+#include <duress/closed.h>
 
 #include <math.h>
 #include <stdarg.h>
@@ -13,7 +14,23 @@
 
 static const struct dur_estimator_type *const types[] = {
 	&dur_estimator_loglinear,
+	&dur_estimator_closed,
 };
+
+const char *dur_estimate_method_of_model(const char *model)
+{
+	return model && dur_closed_model_parse(model) >= 0 ? "closed" : "loglinear";
+}
+
+int dur_estimate_default_interval(const char *method, const char *model)
+{
+	if (method && strcmp(method, "closed") == 0) {
+		int m = dur_closed_model_parse(model);
+		return m >= 0 && dur_closed_model_has_profile((enum dur_closed_model)m)
+		       ? DUR_INTERVAL_PROFILE : DUR_INTERVAL_ANALYTIC;
+	}
+	return DUR_INTERVAL_BCA;
+}
 
 const struct dur_estimator_type *const *dur_estimator_types(size_t *n)
 {
@@ -104,7 +121,7 @@ void dur_estimator_free(dur_estimator *e)
 void dur_estimate_result_init(struct dur_estimate_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->estimate = r->unseen = NAN;
+	r->estimate = r->unseen = r->se = NAN;
 	r->interval.lower = r->interval.upper = NAN;
 	r->interval.acceleration = r->interval.bias_correction = NAN;
 }

@@ -99,7 +99,16 @@ static void result_block(struct dur_buf *b, const struct dur_estimate_table *t)
 			}
 		}
 	}
-	if (r->have_fit) {
+	if (r->have_estimate && isfinite(r->se)) {
+		num(a, sizeof(a), r->se);
+		dur_buf_printf(b, "  standard error: %s\n", a);
+	}
+	if (r->have_fit && r->method && strcmp(r->method, "loglinear") != 0) {
+		dur_buf_printf(b, "  model:          %s: ", r->model);
+		dur_buf_put_clean(b, r->summary ? r->summary : "");
+		dur_buf_printf(b, "\n  fit:            deviance %.2f on %d df, AIC %.2f, BIC %.2f\n",
+			       r->deviance, r->df, r->aic, r->bic);
+	} else if (r->have_fit) {
 		dur_buf_printf(b, "  model:          %s", r->model);
 		if (r->nterms == 0) {
 			dur_buf_puts(b, ", main effects only (lists independent)");
@@ -153,10 +162,13 @@ static void result_block(struct dur_buf *b, const struct dur_estimate_table *t)
 				else
 					snprintf(range, sizeof(range), "-");
 			}
-			dur_buf_printf(b, "    %-18s %9s  %-22s ", c->model ? c->model : c->method, a,
-				       range);
-			dur_buf_put_clean(b, c->have_estimate ? c->summary : c->reason);
-			dur_buf_puts(b, "\n");
+			{
+				char head[400];
+				snprintf(head, sizeof(head), "    %-12s %7s  %-20s ",
+					 c->model ? c->model : c->method, a, range);
+				dur_buf_wrap(b, c->have_estimate ? c->summary : c->reason, head,
+					     "                                               ", 100);
+			}
 		}
 	}
 	if (t->nomit) {
