@@ -123,6 +123,10 @@ struct dur_estimate_interval {
 	size_t replicates, replicates_failed;
 	uint64_t seed;
 	double acceleration, bias_correction;
+	size_t nestimates;
+	double *estimates;       /* every replicate's estimate, in replicate order
+				    (NaN where it had none): the bootstrap
+				    distribution, for plots */
 };
 
 struct dur_estimate_step {

@@ -21,8 +21,12 @@ static json_t *interval_to_json(const struct dur_estimate_interval *iv)
 	if (iv->method == DUR_INTERVAL_NONE)
 		return o;
 	if (iv->method == DUR_INTERVAL_BCA) {
+		json_t *a = json_array();
 		jx_set(o, "replicates", json_integer((json_int_t)iv->replicates));
 		jx_set(o, "seed", jx_u64_new(iv->seed));
+		for (size_t i = 0; i < iv->nestimates; i++)
+			json_array_append_new(a, jx_real(iv->estimates[i]));
+		jx_set(o, "replicate_estimates", a);
 	}
 	if (!iv->have) {
 		jx_set(o, "lower", json_null());
@@ -233,10 +237,22 @@ static dur_err interval_from_json(const struct jx *c, const json_t *o, const cha
 	if (iv->method == DUR_INTERVAL_NONE)
 		return DUR_OK;
 	if (iv->method == DUR_INTERVAL_BCA) {
+		json_t *a, *v;
+		size_t i;
 		if ((rc = jx_int(c, o, path, "replicates", 0, 10000000, &n)) ||
-		    (rc = jx_u64_string(c, o, path, "seed", &iv->seed)))
+		    (rc = jx_u64_string(c, o, path, "seed", &iv->seed)) ||
+		    (rc = jx_array(c, o, path, "replicate_estimates", &a)))
 			return rc;
 		iv->replicates = (size_t)n;
+		if (!(iv->estimates = malloc((json_array_size(a) + 1) * sizeof(double))))
+			return nomem(c->err);
+		json_array_foreach(a, i, v) {
+			if (!json_is_number(v) && !json_is_null(v))
+				return dur_error_set(c->err, DUR_EPARSE, "'%s': %s.replicate_estimates[%zu]: "
+						     "must be a number or null", c->name, path, i);
+			iv->estimates[i] = json_is_null(v) ? NAN : json_number_value(v);
+			iv->nestimates++;
+		}
 	}
 	if ((rc = jx_number_or_null(c, o, path, "lower", &iv->lower)))
 		return rc;

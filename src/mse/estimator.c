@@ -133,6 +133,7 @@ void dur_estimate_result_release(struct dur_estimate_result *r)
 	free(r->summary);
 	free(r->reason);
 	free(r->interval.reason);
+	free(r->interval.estimates);
 	for (size_t i = 0; i < r->nterms; i++)
 		free(r->terms[i]);
 	free(r->terms);

@@ -186,6 +186,11 @@ static dur_err ll_interval(struct loglinear *s, struct dur_estimate_result *r,
 		iv->replicates = s->p.bootstrap;
 		iv->seed = s->p.seed;
 		rc = dur_mse_boot_interval(s->boot, f->estimate, s->p.level, &lo, &hi, &info, &e2);
+		if (!(iv->estimates = malloc(s->p.bootstrap * sizeof(double))))
+			return dur_error_set(err, DUR_ENOMEM, "out of memory");
+		memcpy(iv->estimates, dur_mse_boot_replicates(s->boot),
+		       s->p.bootstrap * sizeof(double));
+		iv->nestimates = s->p.bootstrap;
 		if (rc == DUR_OK) {
 			iv->acceleration = info.acceleration;
 			iv->bias_correction = info.z0;
