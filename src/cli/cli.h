@@ -58,7 +58,7 @@ dur_err cli_read_file(const char *path, size_t cap, char **buf, size_t *len,
  * the same file are refused.  On SIGINT, SIGTERM or SIGHUP every temporary
  * file is removed and the program exits with 128 + the signal.
  */
-#define CLI_OUTS_MAX 8
+#define CLI_OUTS_MAX 20
 struct cli_out {
 	FILE *f;
 	char *path;       /* as given */
@@ -94,6 +94,13 @@ void cli_progress_init(struct cli_progress *p, const char *cmd);
 void cli_progress_show(struct cli_progress *p, double fraction, const char *what);
 void cli_progress_done(struct cli_progress *p);
 
+/*
+ * How a manifest at `manifest` should name input `input`: relative to the
+ * manifest's folder when the input is inside it (so the folder can be
+ * moved or shared whole and `duress reproduce` finds it), else its full
+ * path.  Into buf; falls back to `input` as given.
+ */
+void cli_manifest_name(const char *manifest, const char *input, char *buf, size_t size);
 /* The current time as ISO 8601 UTC (for manifests). */
 void cli_now(char buf[32]);
 /* A fresh random seed, for runs given none (always recorded). */

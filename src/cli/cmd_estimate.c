@@ -93,7 +93,7 @@ int cmd_estimate(int argc, char **argv)
 	dur_estimate_job *job = NULL;
 	struct dur_manifest *man = NULL;
 	const char *file, *what;
-	char *buf = NULL, *text = NULL, when[32];
+	char *buf = NULL, *text = NULL, when[32], mname[4096];
 	uint64_t given;
 	size_t len;
 	FILE *f;
@@ -157,8 +157,9 @@ int cmd_estimate(int argc, char **argv)
 		cli_now(when);
 		free(text);
 		text = NULL;
+		cli_manifest_name(o.manifest, file, mname, sizeof(mname));
 		if (!(man = dur_manifest_new("estimate", when)) ||
-		    dur_manifest_add_input(man, "table", file, NULL, buf, len, &err))
+		    dur_manifest_add_input(man, "table", mname, NULL, buf, len, &err))
 			goto nomem;
 		dur_manifest_set_parameters(man, dur_estimate_params_to_json(&p));
 		dur_manifest_set_seed(man, p.seed);

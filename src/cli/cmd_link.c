@@ -347,9 +347,13 @@ static dur_err match_manifest(const struct opts *o, const struct dur_link_match_
 	cli_now(when);
 	if (!(m = dur_manifest_new("link-match", when)))
 		return dur_error_set(err, DUR_ENOMEM, "out of memory");
-	rc = dur_manifest_add_input(m, "schema", o->schema, NULL, schema_buf, schema_len, err);
-	for (int l = 0; !rc && l < n; l++)
-		rc = dur_manifest_add_input(m, "encodings", in[l], names[l], bufs[l], lens[l], err);
+	char mname[4096];
+	cli_manifest_name(o->manifest, o->schema, mname, sizeof(mname));
+	rc = dur_manifest_add_input(m, "schema", mname, NULL, schema_buf, schema_len, err);
+	for (int l = 0; !rc && l < n; l++) {
+		cli_manifest_name(o->manifest, in[l], mname, sizeof(mname));
+		rc = dur_manifest_add_input(m, "encodings", mname, names[l], bufs[l], lens[l], err);
+	}
 	if (!rc) {
 		dur_manifest_set_parameters(m, dur_link_match_params_to_json(p,
 					    (const char *const *)names, (size_t)n));

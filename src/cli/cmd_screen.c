@@ -94,7 +94,9 @@ static dur_err summary_manifest(const dur_framework_set *set, const struct opts 
 	cli_now(when);
 	if (!(m = dur_manifest_new("screen-summary", when)))
 		return dur_error_set(err, DUR_ENOMEM, "out of memory");
-	rc = dur_manifest_add_input(m, "batch", o->batch, NULL, buf, len, err);
+	char mname[4096];
+	cli_manifest_name(o->manifest, o->batch, mname, sizeof(mname));
+	rc = dur_manifest_add_input(m, "batch", mname, NULL, buf, len, err);
 	if (!rc && !(rc = dur_framework_set_bank_source(set, &src, err)))
 		rc = dur_manifest_add_input_hash(m, "question-bank", src.file, src.id, src.size,
 						 src.sha256, err);

@@ -422,6 +422,37 @@ void cli_progress_done(struct cli_progress *p)
 	p->drawn = 0;
 }
 
+void cli_manifest_name(const char *manifest, const char *input, char *buf, size_t size)
+{
+	char *m = NULL, *in = NULL, *slash;
+	size_t n;
+
+	snprintf(buf, size, "%s", input);
+	if (strcmp(input, "-") == 0)
+		return;
+	/* the manifest may not exist yet: resolve its folder */
+	if (!(m = strdup(manifest)))
+		return;
+	slash = strrchr(m, '/');
+	if (slash)
+		*slash = '\0';
+	{
+		char *dir = realpath(slash ? (*m ? m : "/") : ".", NULL);
+		free(m);
+		m = dir;
+	}
+	in = realpath(input, NULL);
+	if (m && in) {
+		n = strlen(m);
+		if (strncmp(in, m, n) == 0 && in[n] == '/')
+			snprintf(buf, size, "%s", in + n + 1);
+		else
+			snprintf(buf, size, "%s", in);
+	}
+	free(m);
+	free(in);
+}
+
 void cli_now(char buf[32])
 {
 	dur_time_iso8601((long long)time(NULL), buf);
