@@ -4,9 +4,9 @@
 # 11417.9910915, methods.md); run the installed duress from another folder
 # without DURESS_FRAMEWORKS; check only DUR_EXPORT symbols are exported;
 # uninstall and check nothing is left.
-# usage: tests/install/install.sh BUILD_DIR SRC_DIR SHARED_DATA_DIR
+# usage: tests/install/install.sh BUILD_DIR SRC_DIR SHARED_DATA_DIR [CFLAGS]
 set -eu
-build=$1; src=$2; shared=$3
+build=$1; src=$2; shared=$3; extra=${4:-}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 DESTDIR="$T/root" cmake --install "$build" >/dev/null
 prefix=$(sed -n 's/^prefix=//p' "$T/root"/*/*/lib*/pkgconfig/duress.pc 2>/dev/null ||
@@ -26,7 +26,7 @@ bad=$(nm -D --defined-only "$libdir/libduress.so" | awk '$2 ~ /[TDRB]/ && $3 !~ 
 [ -z "$bad" ] || { echo "FAIL: exported symbols outside the API: $bad"; exit 1; }
 # a program built with pkg-config only
 export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$T/root"
-cc -std=c11 -o "$T/estimate_uk" "$src/tests/install/estimate_uk.c" $(pkg-config --cflags --libs duress)
+cc -std=c11 $extra -o "$T/estimate_uk" "$src/tests/install/estimate_uk.c" $(pkg-config --cflags --libs duress)
 if [ -d "$shared" ]; then
   out=$(LD_LIBRARY_PATH="$libdir" "$T/estimate_uk" "$shared/mse/uk.csv")
   echo "$out"
