@@ -77,6 +77,15 @@ struct cli_outs {
 dur_err cli_outs_open(struct cli_outs *s, const char *path, FILE **f, struct dur_error *err);
 dur_err cli_outs_commit(struct cli_outs *s, struct dur_error *err);
 void cli_outs_abort(struct cli_outs *s);
+/*
+ * Read a secret (a linkage secret, a password) from file `path` or "-" for
+ * standard input, straight into locked memory (sodium_malloc; free it with
+ * sodium_free, which wipes it), with read(2) so that no copy stays in a
+ * stdio buffer.  One trailing newline is not part of it.  At most `max`
+ * bytes.  Warns when the file can be read by other users.
+ */
+dur_err cli_read_secret(const char *path, size_t max, unsigned char **sec, size_t *len,
+			struct dur_error *err);
 /* Install the signal handlers that remove temporary files (main() does). */
 void cli_signals_init(void);
 

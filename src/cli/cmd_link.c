@@ -117,68 +117,6 @@ static dur_err load_schema(const char *path, dur_link_schema **s, struct dur_err
 	return rc;
 }
 
-/*
- * Read the secret straight into locked memory with read(2), not stdio, so
- * that no copy is left in a stdio buffer.  One trailing newline (LF or
- * CRLF) is not part of the secret, so that a secret typed into a file with
- * an editor works the same for every party.
- */
-static dur_err read_secret(const char *path, unsigned char **sec, size_t *len,
-			   struct dur_error *err)
-{
-	int fd, is_stdin = strcmp(path, "-") == 0;
-	unsigned char *b;
-	size_t n = 0, cap = DUR_LINK_MAX_SECRET + 2;
-	struct stat st;
-
-	*sec = NULL;
-	*len = 0;
-	fd = is_stdin ? 0 : open(path, O_RDONLY);
-	if (fd < 0)
-		return dur_error_set(err, DUR_EKEY, "cannot open secret file '%s': %s", path,
-				     strerror(errno));
-	if (!is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
-		cli_warn("link encode", "secret file '%s' can be read by other users (chmod 600 it)",
-			 path);
-	if (!(b = sodium_malloc(cap + 1))) {
-		if (!is_stdin)
-			close(fd);
-		return dur_error_set(err, DUR_ENOMEM, "cannot allocate locked memory");
-	}
-	for (;;) {
-		ssize_t r = read(fd, b + n, cap + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			sodium_free(b);
-			if (!is_stdin)
-				close(fd);
-			return dur_error_set(err, DUR_EKEY, "cannot read secret file '%s': %s", path,
-					     strerror(e));
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > cap)
-			break;
-	}
-	if (!is_stdin)
-		close(fd);
-	if (n > cap) {
-		sodium_free(b);
-		return dur_error_set(err, DUR_EKEY, "the secret in '%s' is too long (over %d bytes)",
-				     path, DUR_LINK_MAX_SECRET);
-	}
-	if (n > 0 && b[n - 1] == '\n')
-		n--;
-	if (n > 0 && b[n - 1] == '\r')
-		n--;
-	*sec = b;
-	*len = n;
-	return DUR_OK;
-}
-
 int cmd_link_encode(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -211,7 +149,7 @@ int cmd_link_encode(int argc, char **argv)
 				       "terminal (use -o FILE)");
 	rc = EXIT_FAIL;
 	outs.force = o.force;
-	if (load_schema(o.schema, &s, &err) || read_secret(o.secret, &secret, &slen, &err))
+	if (load_schema(o.schema, &s, &err) || cli_read_secret(o.secret, DUR_LINK_MAX_SECRET, &secret, &slen, &err))
 		goto fail;
 	if (dur_link_key_alloc(s, secret, slen, &key, &err)) {
 		dur_error_prefix(&err, "'%s'", o.secret);

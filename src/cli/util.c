@@ -375,6 +375,70 @@ void cli_outs_abort(struct cli_outs *s)
 	s->n = 0;
 }
 
+/* ---- secrets ------------------------------------------------------------------ */
+
+/*
+ * Read the secret straight into locked memory with read(2), not stdio, so
+ * that no copy is left in a stdio buffer.  One trailing newline (LF or
+ * CRLF) is not part of the secret, so that a secret typed into a file with
+ * an editor works the same for every party.
+ */
+dur_err cli_read_secret(const char *path, size_t max, unsigned char **sec, size_t *len,
+			struct dur_error *err)
+{
+	int fd, is_stdin = strcmp(path, "-") == 0;
+	unsigned char *b;
+	size_t n = 0, cap = max + 2;
+	struct stat st;
+
+	*sec = NULL;
+	*len = 0;
+	fd = is_stdin ? 0 : open(path, O_RDONLY);
+	if (fd < 0)
+		return dur_error_set(err, DUR_EKEY, "cannot open secret file '%s': %s", path,
+				     strerror(errno));
+	if (!is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
+		cli_warn("", "secret file '%s' can be read by other users (chmod 600 it)",
+			 path);
+	if (!(b = sodium_malloc(cap + 1))) {
+		if (!is_stdin)
+			close(fd);
+		return dur_error_set(err, DUR_ENOMEM, "cannot allocate locked memory");
+	}
+	for (;;) {
+		ssize_t r = read(fd, b + n, cap + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			sodium_free(b);
+			if (!is_stdin)
+				close(fd);
+			return dur_error_set(err, DUR_EKEY, "cannot read secret file '%s': %s", path,
+					     strerror(e));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > cap)
+			break;
+	}
+	if (!is_stdin)
+		close(fd);
+	if (n > cap) {
+		sodium_free(b);
+		return dur_error_set(err, DUR_EKEY, "the secret in '%s' is too long (over %zu bytes)",
+				     path, max);
+	}
+	if (n > 0 && b[n - 1] == '\n')
+		n--;
+	if (n > 0 && b[n - 1] == '\r')
+		n--;
+	*sec = b;
+	*len = n;
+	return DUR_OK;
+}
+
 /* ---- progress, time, seeds ----------------------------------------------------- */
 
 static double now_seconds(void)

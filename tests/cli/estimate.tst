@@ -46,7 +46,30 @@ CHECK | sed 's/"seed": "99"/"seed": "98"/' m.json > m2.json
 1 | ~figures? differ | $DURESS reproduce m2.json
 CHECK | cp $SHARED/mse/uk_5.csv in2.csv && $DURESS estimate --interval analytic --manifest m3.json in2.csv >/dev/null && echo '1,1,1,1,1,1' >> in2.csv
 1 | ~has changed since the manifest | $DURESS reproduce m3.json
+# a parameter of the wrong type or range is an error naming the key, not "figures differ"
+CHECK | sed 's/"level": 0.9[0-9]*/"level": "high"/' m.json > m4.json && grep -q '"high"' m4.json
+1 | ~parameters.level: must be a number | $DURESS reproduce m4.json
+CHECK | sed 's/"bootstrap": 30/"bootstrap": -5/' m.json > m5.json
+1 | ~parameters.bootstrap: must be a whole number | $DURESS reproduce m5.json
+CHECK | sed 's/"pthresh":/"colour": 1, "pthresh":/' m.json > m6.json
+1 | ~parameters: unknown key 'colour' | $DURESS reproduce m6.json
+# inputs are found beside the manifest only, and must be regular files of the recorded size
+CHECK | mkdir -p sub && cp m.json sub/m.json
+1 | ~is not beside the manifest .*--allow-outside | $DURESS reproduce sub/m.json
+P | ~^reproduced | mkdir -p far && cp m.json far/ && cp in.csv far/in.csv && $DURESS reproduce far/m.json
+CHECK | sed 's/"file": "in.csv"/"file": "..\/..\/..\/..\/..\/..\/etc\/passwd"/' m.json > m7.json
+1 | ~is not beside the manifest | $DURESS reproduce m7.json
 #shared-end
+# every kind of manifest is reproduced: a screening summary and a linkage
+CHECK | cp $SRC/examples/screen/batch.csv b.csv && $DURESS screen --batch b.csv --summary --manifest s.json > /dev/null
+P | ~^reproduced: all [0-9]+ figures identical \(screen-summary | $DURESS reproduce s.json
+CHECK | sed 's/"resolution": 10/"resolution": 1/' s.json > s2.json
+1 | ~figures? differ | $DURESS reproduce s2.json
+CHECK | head -c 32 /dev/urandom > key && chmod 600 key && for l in police shelter clinic; do $DURESS link encode -q --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key -o $l.enc $SRC/tests/cli/data/link/$l.csv || exit 1; done && cp $SRC/tests/cli/data/link/small.schema.json . && $DURESS link match -q --schema small.schema.json police.enc shelter.enc clinic.enc --manifest l.json --table t.csv
+P | ~^reproduced: all [0-9]+ figures identical \(link-match | $DURESS reproduce l.json
+CHECK | head -c 100 police.enc > p2.enc && cat police.enc >> p2.enc && cp p2.enc police.enc
+1 | ~police.enc' has changed since the manifest | $DURESS reproduce l.json
+1 | ~not a duress manifest | echo '{"a":1}' > nm.json && $DURESS reproduce nm.json
 1 | ~not a readable manifest | echo '{' > bad.json && $DURESS reproduce bad.json
 # a BCa bound set by a handful of replicates is flagged
 P | ~lower end of the interval is set by the lowest [0-9]+ of 1000 | $DURESS estimate --seed 1 $SHARED/mse/uk.csv
