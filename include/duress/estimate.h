@@ -73,6 +73,7 @@ struct dur_estimate_params {
 	int threads;             /* 1..64; results do not depend on it; 2 */
 	const char *by;          /* capture histories: stratum column, or NULL */
 	const char *lists;       /* comma-separated list columns to use, or NULL */
+	char sep;                /* between values in the CSV: ',' (also 0), ';', '\t', '|' */
 	int compare;             /* also every method side by side */
 	int diagnostics;         /* list omission etc.; 1 */
 };

@@ -37,6 +37,13 @@ void cli_warn(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* "duress CMD: ...\n(try 'duress CMD --help')"; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* --sep VALUE: ',', ';', '|', or 'tab' (or a tab); 0 on success, else a
+ * usage error printed and EXIT_USAGE. */
+int cli_parse_sep(const char *cmd, const char *v, char *sep);
+#define CLI_OPT_SEP(field) { "sep", 0, OPT_STRING, "C", "the separator between values in CSV " \
+	"input: ',' (default),\n';', '|' or 'tab' (as European spreadsheets save CSV)", \
+	offsetof(struct opts, field), 0, 0, 0, NULL }
+
 /* Whole non-negative integer within max / finite double; 0 on success. */
 int cli_parse_ulong(const char *s, unsigned long max, unsigned long *v);
 int cli_parse_double(const char *s, double *v);
@@ -47,6 +54,15 @@ int cli_parse_double(const char *s, double *v);
  * large (over N bytes)".  A folder is refused.
  */
 dur_err cli_read_file(const char *path, size_t cap, char **buf, size_t *len,
+		      struct dur_error *err);
+/*
+ * The same for line-based text (CSV, JSON Lines): a line longer than
+ * `max_line` bytes stops the reading at once with an error naming the line
+ * and the limit, so that a stream of gigabytes without a newline costs
+ * nothing.  CLI_MAX_LINE suits every input duress reads.
+ */
+#define CLI_MAX_LINE ((size_t)16 << 20)
+dur_err cli_read_text(const char *path, size_t cap, size_t max_line, char **buf, size_t *len,
 		      struct dur_error *err);
 
 /*

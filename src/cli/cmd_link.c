@@ -22,7 +22,7 @@
 
 struct opts {
 	const char *schema, *secret, *id_column, *output, *pairs, *histories, *table, *names;
-	const char *kernel, *manifest;
+	const char *kernel, *manifest, *sep;
 	double threshold, bridge;
 	int quiet, force;
 };
@@ -56,6 +56,7 @@ static const struct cli_opt encode_opts[] = {
 	  "(never on the command line; at least 16 bytes)", O(secret), 0, 0, 0, NULL },
 	{ "id-column", 0, OPT_STRING, "NAME", "the column of record ids (default: the schema's\n"
 	  "id_column, else the record number)", O(id_column), 0, 0, 0, NULL },
+	CLI_OPT_SEP(sep),
 	{ "output", 'o', OPT_STRING, "OUT", "the encodings file (default: standard output)",
 	  O(output), 0, 0, 0, NULL },
 	{ "quiet", 'q', OPT_FLAG, NULL, "no summary", O(quiet), 0, 0, 0, NULL },
@@ -73,6 +74,7 @@ static const struct cli_opt match_opts[] = {
 static const struct cli_opt plain_opts[] = {
 	OPT_SCHEMA, OPT_OUTPUTS,
 	{ "id-column", 0, OPT_STRING, "NAME", "the id column", O(id_column), 0, 0, 0, NULL },
+	CLI_OPT_SEP(sep),
 	{ NULL, 0, 0, NULL, NULL, 0, 0, 0, 0, NULL }
 };
 #undef O
@@ -105,6 +107,17 @@ const struct cli_spec spec_link_dedup = {
 	"Deduplicate one organisation's own list on plain identifiers.",
 	plain_opts, 1, 1, LINK_NOTES
 };
+
+static dur_err parse_csv(const struct opts *o, const char *buf, size_t len, const char *name,
+			 struct dur_csv **csv, struct dur_error *err)
+{
+	struct dur_csv_params p = dur_csv_default_params();
+	char sep = ',';
+	if (o->sep && cli_parse_sep("link", o->sep, &sep))
+		return dur_error_set(err, DUR_EINVAL, "the separator is not one duress knows");
+	p.delim = (unsigned char)sep;
+	return dur_csv_parse(buf, len, name, &p, csv, err);
+}
 
 static dur_err load_schema(const char *path, dur_link_schema **s, struct dur_error *err)
 {
@@ -157,8 +170,8 @@ int cmd_link_encode(int argc, char **argv)
 	}
 	sodium_free(secret);  /* wipes it; only the derived keys remain */
 	secret = NULL;
-	if (cli_read_file(in, LINK_MAX_INPUT, &buf, &len, &err) ||
-	    dur_csv_parse(buf, len, in, NULL, &csv, &err) ||
+	if (cli_read_text(in, LINK_MAX_INPUT, CLI_MAX_LINE, &buf, &len, &err) ||
+	    parse_csv(&o, buf, len, in, &csv, &err) ||
 	    dur_link_encode_csv(s, key, csv, in, o.id_column, &enc, &st, &err) ||
 	    cli_outs_open(&outs, o.output, &f, &err) || dur_link_enc_write(enc, f, &err) ||
 	    cli_outs_commit(&outs, &err))
@@ -332,9 +345,10 @@ static int link_run(const struct cli_spec *spec, int mode, int argc, char **argv
 	    dur_link_schema_parse(schema_buf, schema_len, o.schema, &s, &err))
 		goto fail;
 	for (int l = 0; l < n; l++)
-		if (cli_read_file(in[l], LINK_MAX_INPUT, &bufs[l], &lens[l], &err) ||
+		if ((mode == 0 ? cli_read_file(in[l], LINK_MAX_INPUT, &bufs[l], &lens[l], &err)
+			   : cli_read_text(in[l], LINK_MAX_INPUT, CLI_MAX_LINE, &bufs[l], &lens[l], &err)) ||
 		    (mode == 0 ? dur_link_enc_read(bufs[l], lens[l], in[l], s, &enc[l], &err)
-			       : dur_csv_parse(bufs[l], lens[l], in[l], NULL, &csv[l], &err)))
+			       : parse_csv(&o, bufs[l], lens[l], in[l], &csv[l], &err)))
 			goto fail;
 	if (mode == 0) {
 		struct dur_link_match_params p = dur_link_match_default_params(s);

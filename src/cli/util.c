@@ -47,6 +47,21 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_parse_sep(const char *cmd, const char *v, char *sep)
+{
+	if (!v) {
+		*sep = ',';
+		return 0;
+	}
+	if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0 || strcmp(v, "\t") == 0)
+		*sep = '\t';
+	else if (strlen(v) == 1 && strchr(",;|", v[0]))
+		*sep = v[0];
+	else
+		return cli_usage_error(cmd, "--sep takes ',', ';', '|' or 'tab', not '%.20s'", v);
+	return 0;
+}
+
 int cli_parse_ulong(const char *s, unsigned long max, unsigned long *v)
 {
 	char *end;
@@ -77,14 +92,15 @@ int cli_parse_double(const char *s, double *v)
 	return 0;
 }
 
-dur_err cli_read_file(const char *path, size_t cap, char **buf, size_t *len,
+dur_err cli_read_text(const char *path, size_t cap, size_t max_line, char **buf, size_t *len,
 		      struct dur_error *err)
 {
 	FILE *f;
 	char *b = NULL;
-	size_t n = 0, c = 0;
+	size_t n = 0, c = 0, line = 1, since_nl = 0;
 	int is_stdin = strcmp(path, "-") == 0;
 	struct stat st;
+	dur_err rc = DUR_OK;
 
 	*buf = NULL;
 	*len = 0;
@@ -103,32 +119,37 @@ dur_err cli_read_file(const char *path, size_t cap, char **buf, size_t *len,
 			if (nc > cap + 65536 + 1)
 				nc = cap + 65536 + 1;
 			if (!(nb = realloc(b, nc))) {
-				free(b);
-				if (!is_stdin)
-					fclose(f);
-				return dur_error_set(err, DUR_ENOMEM, "'%s': out of memory", path);
+				rc = dur_error_set(err, DUR_ENOMEM, "'%s': out of memory", path);
+				goto fail;
 			}
 			b = nb;
 			c = nc;
 		}
-		r = fread(b + n, 1, c - n - 1, f);
+		r = fread(b + n, 1, c - n - 1 < 65536 ? c - n - 1 : 65536, f);
+		/* a line longer than any record can be stops the reading at once,
+		 * whatever follows (a stream of gigabytes without a newline) */
+		for (size_t i = n; max_line && i < n + r; i++) {
+			if (b[i] == '\n') {
+				line++;
+				since_nl = 0;
+			} else if (++since_nl > max_line) {
+				rc = dur_error_set(err, DUR_ELIMIT, "'%s' line %zu is longer than the "
+						   "limit of %zu bytes", path, line, max_line);
+				goto fail;
+			}
+		}
 		n += r;
 		if (n > cap) {
-			free(b);
-			if (!is_stdin)
-				fclose(f);
-			return dur_error_set(err, DUR_ELIMIT, "'%s' is too large (over %zu bytes)",
-					     path, cap);
+			rc = dur_error_set(err, DUR_ELIMIT, "'%s' is larger than the limit of %zu bytes",
+					   path, cap);
+			goto fail;
 		}
 		if (r == 0)
 			break;
 	}
 	if (ferror(f)) {
-		int e = errno;
-		free(b);
-		if (!is_stdin)
-			fclose(f);
-		return dur_error_set(err, DUR_EIO, "cannot read '%s': %s", path, strerror(e));
+		rc = dur_error_set(err, DUR_EIO, "cannot read '%s': %s", path, strerror(errno));
+		goto fail;
 	}
 	if (!is_stdin)
 		fclose(f);
@@ -136,6 +157,17 @@ dur_err cli_read_file(const char *path, size_t cap, char **buf, size_t *len,
 	*buf = b;
 	*len = n;
 	return DUR_OK;
+fail:
+	free(b);
+	if (!is_stdin)
+		fclose(f);
+	return rc;
+}
+
+dur_err cli_read_file(const char *path, size_t cap, char **buf, size_t *len,
+		      struct dur_error *err)
+{
+	return cli_read_text(path, cap, 0, buf, len, err);
 }
 
 /* ---- outputs ---------------------------------------------------------------- */

@@ -224,7 +224,7 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 			   const struct dur_table_read_params *params,
 			   struct dur_table_set **out, struct dur_error *err)
 {
-	struct dur_table_read_params defp = { NULL, NULL };
+	struct dur_table_read_params defp = { NULL, NULL, 0 };
 	struct dur_csv *csv = NULL;
 	struct dur_table_set *set = NULL;
 	struct dur_csv_record *hdr;
@@ -239,7 +239,12 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 		name = "<input>";
 	if (!params)
 		params = &defp;
-	rc = dur_csv_parse(buf, len, name, NULL, &csv, err);
+	{
+		struct dur_csv_params cp = dur_csv_default_params();
+		if (params && params->delim)
+			cp.delim = (unsigned char)params->delim;
+		rc = dur_csv_parse(buf, len, name, &cp, &csv, err);
+	}
 	if (rc != DUR_OK)
 		return rc;
 	hdr = &csv->rec[0];

@@ -225,6 +225,7 @@ dur_estimate_job *dur_estimate_job_alloc(const char *buf, size_t len, const char
 		return NULL;
 	rp.by = p->by;
 	rp.lists = p->lists;
+	rp.delim = p->sep;
 	if (dur_table_read_csv(buf, len, name, &rp, &set, err) != DUR_OK)
 		return NULL;
 	j = calloc(1, sizeof(*j));

@@ -70,8 +70,8 @@ dur_err dur_screen_case_set_fact(dur_screen_case *c, const char *fact,
 static dur_err set_age_number(dur_screen_case *c, double years, struct dur_error *err)
 {
 	if (!isfinite(years) || years < 0 || years >= 130)
-		return dur_error_set(err, DUR_EINVAL, "age %g is not a plausible age in years",
-				     years);
+		return dur_error_set(err, DUR_EINVAL, "the age is not a plausible age in years "
+				     "(0 to 129)");
 	if (years == floor(years))
 		snprintf(c->age, sizeof(c->age), "%.0f", years);
 	else
@@ -104,12 +104,12 @@ dur_err dur_screen_case_set_age(dur_screen_case *c, const char *age, struct dur_
 	/* digits with at most one decimal point: no signs, exponents or hex */
 	for (const char *p = age; *p; p++)
 		if (!((*p >= '0' && *p <= '9') || (*p == '.' && p != age && !strchr(p + 1, '.'))))
-			return dur_error_set(err, DUR_EINVAL, "'%s' is not an age (a number of "
-					     "years, minor, adult or unknown)", age);
+			return dur_error_set(err, DUR_EINVAL, "the age is not a number of years, "
+					     "minor, adult or unknown");
 	y = strtod(age, &end);
 	if (end == age || *end)
-		return dur_error_set(err, DUR_EINVAL, "'%s' is not an age (a number of years, "
-				     "minor, adult or unknown)", age);
+		return dur_error_set(err, DUR_EINVAL, "the age is not a number of years, minor, "
+				     "adult or unknown");
 	return set_age_number(c, y, err);
 }
 
@@ -260,10 +260,14 @@ dur_err dur_screen_case_parse_json(dur_screen_case *c, const char *buf, size_t l
 		name = "<case>";
 	if (len > SCR_MAX_FILE)
 		return dur_error_set(err, DUR_ELIMIT, "'%s' is too large for one case", name);
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {   /* a byte-order mark */
+		buf += 3;
+		len -= 3;
+	}
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j)
 		return dur_error_set(err, DUR_EPARSE, "'%s': line %d, column %d: %s", name,
-				     je.line, je.column, je.text);
+				     je.line, je.column, scr_json_error_words(&je));
 	rc = scr_case_from_json(c, j, name, 0, err);
 	json_decref(j);
 	return rc;
@@ -322,6 +326,14 @@ dur_err dur_screen_batch_parse_csv(const dur_framework_set *set, const char *buf
 				   const char *name, dur_screen_batch **out,
 				   struct dur_error *err)
 {
+	return dur_screen_batch_parse_csv_sep(set, buf, len, name, ',', out, err);
+}
+
+dur_err dur_screen_batch_parse_csv_sep(const dur_framework_set *set, const char *buf, size_t len,
+				       const char *name, char sep, dur_screen_batch **out,
+				       struct dur_error *err)
+{
+	struct dur_csv_params cp = dur_csv_default_params();
 	struct dur_csv *csv = NULL;
 	dur_screen_batch *b = NULL;
 	long *col = NULL;       /* per column: fact index, or -1 id, -2 age, -3 sector */
@@ -333,7 +345,9 @@ dur_err dur_screen_batch_parse_csv(const dur_framework_set *set, const char *buf
 		name = "<batch>";
 	if (!set || !set->have_bank)
 		return dur_error_set(err, DUR_EINVAL, "no question bank is loaded");
-	if ((rc = dur_csv_parse(buf, len, name, NULL, &csv, err)))
+	if (sep)
+		cp.delim = (unsigned char)sep;
+	if ((rc = dur_csv_parse(buf, len, name, &cp, &csv, err)))
 		return rc;
 	b = calloc(1, sizeof(*b));
 	col = calloc(csv->rec[0].nfields + 1, sizeof(*col));
@@ -392,7 +406,8 @@ dur_err dur_screen_batch_parse_csv(const dur_framework_set *set, const char *buf
 			else if (!*v)
 				c->facts[col[i]] = DUR_SCREEN_UNKNOWN;  /* an empty cell is unknown */
 			else if (parse_answer(v, &a) != 0)
-				rc = dur_error_set(err, DUR_EPARSE, "'%s' is not yes, no or unknown", v);
+				rc = dur_error_set(err, DUR_EPARSE, "the answer is not yes, no or "
+						   "unknown (nor empty, for unknown)");
 			else
 				c->facts[col[i]] = (uint8_t)a;
 			if (rc) {
@@ -431,6 +446,8 @@ dur_err dur_screen_batch_parse_jsonl(const dur_framework_set *set, const char *b
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return dur_error_set(err, DUR_ENOMEM, "out of memory");
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)   /* a byte-order mark */
+		pos = 3;
 	while (pos < len) {
 		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - s) : len - pos;
@@ -446,7 +463,7 @@ dur_err dur_screen_batch_parse_jsonl(const dur_framework_set *set, const char *b
 			dur_screen_case *c;
 			if (!j) {
 				rc = dur_error_set(err, DUR_EPARSE, "'%s': line %zu, column %d: %s",
-						   name, line, je.column, je.text);
+						   name, line, je.column, scr_json_error_words(&je));
 				goto out;
 			}
 			rc = batch_push(b, set, &c, name, err);

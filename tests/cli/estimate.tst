@@ -73,3 +73,30 @@ CHECK | head -c 100 police.enc > p2.enc && cat police.enc >> p2.enc && cp p2.enc
 1 | ~not a readable manifest | echo '{' > bad.json && $DURESS reproduce bad.json
 # a BCa bound set by a handful of replicates is flagged
 P | ~lower end of the interval is set by the lowest [0-9]+ of 1000 | $DURESS estimate --seed 1 $SHARED/mse/uk.csv
+# readers stop at their limits at once, in linear time, naming the limit
+1 | ~line 1 is longer than the limit of 16777216 bytes | head -c 3000000000 /dev/zero | tr '\0' a | $DURESS estimate -
+1 | ~a field is longer than the limit of 1048576 bytes | { printf 'A,B,count\n"'; head -c 3000000 /dev/zero | tr '\0' '\n'; printf '",1,1\n'; } | $DURESS estimate -
+# European spreadsheets: a hint, and --sep
+1 | ~seems to use ';' between values, not commas | printf 'A;B;count\n1;0;5\n0;1;4\n1;1;2\n' | $DURESS estimate -
+P | ~^About 21 people | printf 'A;B;count\n1;0;5\n0;1;4\n1;1;2\n' | $DURESS estimate --sep ';' --interval none -
+P | ~^About 21 people | printf 'A\tB\tcount\n1\t0\t5\n0\t1\t4\n1\t1\t2\n' | $DURESS estimate --sep tab --interval none -
+# outputs: a device is written in place, never replaced; a symbolic link is refused
+P | - | $DURESS estimate --interval none -o /dev/null $SRC/examples/estimate/histories.csv
+CHECK | test -c /dev/null
+CHECK | mkfifo fifo && { cat fifo > fifo.out & } && $DURESS estimate --interval none -o fifo $SRC/examples/estimate/histories.csv && wait && test -p fifo && grep -q '^About' fifo.out
+CHECK | echo keep > target && ln -s target link.txt
+1 | ~'link.txt' is a symbolic link | $DURESS estimate --interval none -o link.txt $SRC/examples/estimate/histories.csv
+CHECK | test "$(cat target)" = keep && test -L link.txt
+P | - | $DURESS estimate --interval none --force -o link.txt $SRC/examples/estimate/histories.csv
+CHECK | grep -q '^About' target && test -L link.txt
+# two outputs naming one file; a result is not written when its manifest cannot be
+2 | ~only one output can go to standard output | $DURESS link match --schema s p.enc q.enc --pairs - --table -
+1 | ~named for two outputs | $DURESS estimate --interval none -o same.json --manifest same.json $SRC/examples/estimate/histories.csv
+1 | ~cannot write 'nodir/m.json' | $DURESS estimate --interval none -o r.txt --manifest nodir/m.json $SRC/examples/estimate/histories.csv
+CHECK | test ! -e r.txt && ! ls r.txt.tmp.* 2>/dev/null
+# a signal while writing leaves no temporary file, and the exit status is 128 + the signal
+CHECK | $DURESS simulate --n 50000000 --p 0.5,0.5 --seed 1 -o big.csv & pid=$!; sleep 2; kill -TERM $pid; wait $pid; rc=$?; test $rc -eq 143 && ! ls big.csv* 2>/dev/null
+# seeds are whole numbers from 0 to 2^64-1, shown unsigned
+P | ~seed 18446744073709551615\) | $DURESS estimate --bootstrap 10 --seed 18446744073709551615 $SRC/examples/estimate/histories.csv
+2 | ~--seed takes a whole number | $DURESS estimate --seed 18446744073709551616 x.csv
+2 | ~--seed takes a whole number | $DURESS estimate --seed -1 x.csv
