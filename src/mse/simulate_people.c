@@ -11,6 +11,7 @@
 #include <duress/rng.h>
 
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_rng.h>
@@ -179,6 +180,6 @@ dur_err dur_sim_write_people(const struct dur_sim_result *r, int list, uint64_t 
 	gsl_rng_free(who);
 	gsl_rng_free(noise);
 	if (ferror(f))
-		return dur_error_set(err, DUR_EIO, "write error");
+		return dur_error_set(err, DUR_EIO, "cannot write: %s", strerror(errno));
 	return DUR_OK;
 }

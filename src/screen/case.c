@@ -7,6 +7,7 @@
  * unknown at best).  A fact that is not given is unknown, never "no".
  */
 #include "screen/screen_internal.h"
+#include "core/dupcheck.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -302,6 +303,31 @@ const dur_screen_case *dur_screen_batch_case(const dur_screen_batch *b, size_t i
 	return b && i < b->n ? b->c[i] : NULL;
 }
 
+/* A case twice in a batch would be counted twice: refuse, naming both
+ * lines, never the id. */
+static dur_err batch_check_ids(const dur_screen_batch *b, const char *name,
+			       struct dur_error *err)
+{
+	struct dur_dupcheck *d = dur_dupcheck_alloc(b->n);
+	dur_err rc = DUR_OK;
+	if (!d)
+		return dur_error_set(err, DUR_ENOMEM, "out of memory");
+	for (size_t i = 0; i < b->n && !rc; i++) {
+		size_t first;
+		if (!b->c[i]->id || !*b->c[i]->id)
+			continue;
+		first = dur_dupcheck_add(d, b->c[i]->id, b->c[i]->line);
+		if (first == (size_t)-1)
+			rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+		else if (first)
+			rc = dur_error_set(err, DUR_EPARSE, "'%s': line %zu: the same case_id as line "
+					   "%zu; each case is screened once (give it another id, or "
+					   "remove the repeat)", name, b->c[i]->line, first);
+	}
+	dur_dupcheck_free(d);
+	return rc;
+}
+
 static dur_err batch_push(dur_screen_batch *b, const dur_framework_set *set,
 			  dur_screen_case **out, const char *name, struct dur_error *err)
 {
@@ -394,6 +420,7 @@ dur_err dur_screen_batch_parse_csv_sep(const dur_framework_set *set, const char 
 		}
 		if ((rc = batch_push(b, set, &c, name, err)))
 			goto out;
+		c->line = rec->line;
 		for (size_t i = 0; i < rec->nfields; i++) {
 			const char *v = rec->field[i];
 			enum dur_screen_answer a;
@@ -421,6 +448,8 @@ dur_err dur_screen_batch_parse_csv_sep(const dur_framework_set *set, const char 
 		rc = dur_error_set(err, DUR_EPARSE, "'%s': no cases below the header", name);
 		goto out;
 	}
+	if ((rc = batch_check_ids(b, name, err)))
+		goto out;
 	*out = b;
 	b = NULL;
 out:
@@ -467,8 +496,10 @@ dur_err dur_screen_batch_parse_jsonl(const dur_framework_set *set, const char *b
 				goto out;
 			}
 			rc = batch_push(b, set, &c, name, err);
-			if (!rc)
+			if (!rc) {
+				c->line = line;
 				rc = scr_case_from_json(c, j, name, line, err);
+			}
 			json_decref(j);
 			if (rc)
 				goto out;
@@ -478,6 +509,8 @@ dur_err dur_screen_batch_parse_jsonl(const dur_framework_set *set, const char *b
 		rc = dur_error_set(err, DUR_EPARSE, "'%s': no cases", name);
 		goto out;
 	}
+	if ((rc = batch_check_ids(b, name, err)))
+		goto out;
 	*out = b;
 	b = NULL;
 out:

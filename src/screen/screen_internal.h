@@ -127,6 +127,7 @@ struct dur_framework_set {
 
 struct dur_screen_case {
 	const dur_framework_set *set;
+	size_t line;          /* where a batch had it (0 for a single case) */
 	char *id;
 	char *sector;
 	char age[32];

@@ -100,3 +100,8 @@ CHECK | $DURESS simulate --n 50000000 --p 0.5,0.5 --seed 1 -o big.csv & pid=$!; 
 P | ~seed 18446744073709551615\) | $DURESS estimate --bootstrap 10 --seed 18446744073709551615 $SRC/examples/estimate/histories.csv
 2 | ~--seed takes a whole number | $DURESS estimate --seed 18446744073709551616 x.csv
 2 | ~--seed takes a whole number | $DURESS estimate --seed -1 x.csv
+# a person twice in capture histories, a case twice in a batch: errors naming both lines
+1 | ~line 4, column 'id': the same id as line 2 | printf 'id,A,B\n1,1,0\n2,0,1\n1,1,1\n' | $DURESS estimate -
+# a full disk says so, with the system's reason
+1 | ~cannot write '/dev/full': No space left on device | $DURESS estimate --interval none -o /dev/full $SRC/examples/estimate/histories.csv
+1 | ~No space left on device | $DURESS simulate --n 100000 --p 0.3,0.3 --seed 1 -o /dev/full

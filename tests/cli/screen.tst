@@ -81,3 +81,5 @@ P | ~coercion | printf '\357\273\277{"case_id": "bom", "age": 30}' > bom.json &&
 # another separator is named, and --sep reads it
 1 | ~seems to use ';' between values | printf 'case_id;debt_bondage\na;yes\n' > semi.csv && $DURESS screen --batch semi.csv
 P | ~^a  | printf 'case_id;debt_bondage\na;yes\n' > semi.csv && $DURESS screen --batch semi.csv --sep ';'
+1 | ~line 4: the same case_id as line 2 | printf 'case_id,debt_bondage\na,yes\nb,no\na,no\n' | $DURESS screen --batch -
+1 | ~line 2: the same case_id as line 1 | printf '{"case_id":"x"}\n{"case_id":"x"}\n' | $DURESS screen --batch - --input-format jsonl
