@@ -238,12 +238,12 @@ dur_estimate_job *dur_estimate_job_alloc(const char *buf, size_t len, const char
 	if (est_strdup(&d->input_name, name ? name : "<input>") ||
 	    est_strdup(&d->form, set->individual ? "individual" : "aggregated") ||
 	    !(d->input_lists = jx_strings_dup(set->total->names, (size_t)set->total->k)) ||
+	    !(d->ninput_lists = (size_t)set->total->k) ||
 	    est_strdup(&d->software_version, dur_version()) ||
 	    est_strdup(&d->software_git, dur_version_git()) ||
 	    est_strdup(&d->software_build, dur_version_build()) ||
 	    !(d->parameters = dur_estimate_params_to_json(p)))
 		goto nomem;
-	d->ninput_lists = (size_t)set->total->k;
 	d->rows = set->rows;
 	j->clean_warnings = calloc(set->nstrata + 1, sizeof(*j->clean_warnings));
 	if (!j->clean_warnings)

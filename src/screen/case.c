@@ -257,6 +257,7 @@ dur_err dur_screen_case_parse_json(dur_screen_case *c, const char *buf, size_t l
 	json_t *j;
 	dur_err rc;
 
+	memset(&je, 0, sizeof(je));   /* jansson may fail before it fills it */
 	if (!name)
 		name = "<case>";
 	if (len > SCR_MAX_FILE)
@@ -488,8 +489,10 @@ dur_err dur_screen_batch_parse_jsonl(const dur_framework_set *set, const char *b
 				blank = 0;
 		if (!blank) {
 			json_error_t je;
-			json_t *j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+			json_t *j;
 			dur_screen_case *c;
+			memset(&je, 0, sizeof(je));
+			j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
 			if (!j) {
 				rc = dur_error_set(err, DUR_EPARSE, "'%s': line %zu, column %d: %s",
 						   name, line, je.column, scr_json_error_words(&je));
