@@ -139,7 +139,7 @@ struct top_list {
 
 struct bma_thread {
 	struct dur_bma_work *w;
-	uint64_t lo, hi;          /* masks of this slice */
+	uint64_t unit;            /* the unit of masks being done, or nunits for none */
 	double *V;                /* nb + 1 */
 	double *s, *t;            /* scratch, longest block */
 	double *la;               /* scratch, anchors of the longest block */
@@ -147,11 +147,12 @@ struct bma_thread {
 	double *ubmax;            /* nb */
 	double lbmax, ubbest;
 	uint32_t best_edges;
-	size_t best_block;
 	int have_best;
 	uint64_t ngraphs;
 	/* pass 2 */
 	struct fx *acc;           /* kept points */
+	double *ubuf;             /* kept points: this unit's sums, in mask order */
+	size_t tmin, tmax;        /* range of ubuf touched in this unit */
 	struct fx neg;
 	struct top_list top;
 	uint64_t evaluated;
@@ -187,7 +188,12 @@ struct dur_bma_work {
 	double *ganc;             /* ncells x nanc: g_A(m) at the anchors */
 	/* progress */
 	int phase;                /* 0 first pass, 1 second pass, 2 done */
-	uint64_t cursor, slice;
+	/* The masks are done in nunits fixed units, unit u holding the masks
+	 * u, u + nunits, u + 2 nunits, ... (interleaved, so that sparse and
+	 * dense graphs are spread evenly); whatever the thread count, the
+	 * double sums inside a unit run in mask order, and units are merged
+	 * in fixed point. */
+	uint64_t cursor, nunits;  /* units done in this pass, units */
 	int nthreads;
 	struct bma_thread *th;
 };
@@ -327,13 +333,12 @@ static void pass1_graph(struct bma_thread *th, const struct dur_bma_decomp *d, u
 			th->ubmax[i] = ub;
 		if (lb > th->lbmax)
 			th->lbmax = lb;
-		/* masks ascend within a thread, so the first maximum seen has the
-		 * smallest (edges, block): the same argmax for any split */
-		if (!th->have_best || ub > th->ubbest) {
+		/* ties go to the smaller edge mask: the same argmax for any
+		 * order in which the graphs are seen */
+		if (!th->have_best || ub > th->ubbest || (ub == th->ubbest && e < th->best_edges)) {
 			th->have_best = 1;
 			th->ubbest = ub;
 			th->best_edges = e;
-			th->best_block = i;
 		}
 	}
 }
@@ -342,34 +347,40 @@ static void pass1_graph(struct bma_thread *th, const struct dur_bma_decomp *d, u
  * The ratio of consecutive weights, eq. (5):
  *   w(m+1)/w(m) = prod_j (m + a_Cj)/(m + a_Sj) * [(n + m)/(m + 1)]      (prior -log N)
  *                                             * [(n + m + 1) m/(m + 1)^2] (prior -log m)
- * into rho[q] for m = lo + q, q < B.  Vectorisable.
+ * into rho[q] for m = lo + q, q < B rounded up to a multiple of 8 (the
+ * buffers are that long): the inner loops have a fixed trip count and no
+ * aliasing, so that compilers vectorise them at -O2.
  */
 static void block_ratios(const struct dur_bma_work *w, const struct dur_bma_decomp *d, long lo,
-			 long B, double *rho, double *den)
+			 long B, double *restrict rho, double *restrict den)
 {
-	double n = w->n;
+	double n = w->n, mlo = (double)lo;
+	int nq = (int)((B + 7) / 8 * 8);
 	if (w->p.prior == DUR_BMA_PRIOR_INV_MISSING)
-		for (long q = 0; q < B; q++) {
-			double m = (double)(lo + q);
-			rho[q] = (n + m + 1) * m;
-			den[q] = (m + 1) * (m + 1);
-		}
+		for (int q0 = 0; q0 < nq; q0 += 8)
+			for (int q = q0; q < q0 + 8; q++) {
+				double m = mlo + (double)q;
+				rho[q] = (n + m + 1) * m;
+				den[q] = (m + 1) * (m + 1);
+			}
 	else
-		for (long q = 0; q < B; q++) {
-			double m = (double)(lo + q);
-			rho[q] = n + m;
-			den[q] = m + 1;
-		}
+		for (int q0 = 0; q0 < nq; q0 += 8)
+			for (int q = q0; q < q0 + 8; q++) {
+				double m = mlo + (double)q;
+				rho[q] = n + m;
+				den[q] = m + 1;
+			}
 	for (int j = 0; j < d->nclique; j++) {
-		double ac = w->a[d->clique[j]], as = w->a[d->sep[j]];
-		for (long q = 0; q < B; q++) {
-			double m = (double)(lo + q);
-			rho[q] *= m + ac;
-			den[q] *= m + as;
-		}
+		double ac = w->a[d->clique[j]] + mlo, as = w->a[d->sep[j]] + mlo;
+		for (int q0 = 0; q0 < nq; q0 += 8)
+			for (int q = q0; q < q0 + 8; q++) {
+				rho[q] *= ac + (double)q;
+				den[q] *= as + (double)q;
+			}
 	}
-	for (long q = 0; q < B; q++)
-		rho[q] /= den[q];
+	for (int q0 = 0; q0 < nq; q0 += 8)
+		for (int q = q0; q < q0 + 8; q++)
+			rho[q] /= den[q];
 }
 
 /*
@@ -378,18 +389,25 @@ static void block_ratios(const struct dur_bma_work *w, const struct dur_bma_deco
  * when acc is not NULL.  rho and den are scratch of the block's length.
  */
 static double block_sum(const struct dur_bma_work *w, const struct dur_bma_decomp *d, size_t i,
-			const double *la, struct fx *acc, double *rho, double *den)
+			const double *la, double *acc, double *rho, double *den)
 {
 	long lo = w->bstart[i], B = w->bstart[i + 1] - lo;
-	double wsum = 0, x = 0;
+	double wsum = 0;
 	block_ratios(w, d, lo, B, rho, den);
-	for (long q = 0; q < B; q++) {
-		if (q % ANCHOR == 0)
-			x = exp(la[q / ANCHOR] - w->uref);
-		wsum += x;
+	for (long q0 = 0; q0 < B; q0 += ANCHOR) {
+		long q1 = q0 + ANCHOR < B ? q0 + ANCHOR : B;
+		double x = exp(la[q0 / ANCHOR] - w->uref);
 		if (acc)
-			fx_add_double(&acc[q], x);
-		x *= rho[q];
+			for (long q = q0; q < q1; q++) {
+				wsum += x;
+				acc[q] += x;
+				x *= rho[q];
+			}
+		else
+			for (long q = q0; q < q1; q++) {
+				wsum += x;
+				x *= rho[q];
+			}
 	}
 	return wsum;
 }
@@ -433,7 +451,11 @@ static void pass2_graph(struct bma_thread *th, const struct dur_bma_decomp *d, u
 			for (size_t c = 0; c < na; c++)
 				th->la[c] += gc[c] - gs[c];
 		}
-		wsum += block_sum(w, d, i, th->la, th->acc + w->kofs[i], th->s, th->t);
+		wsum += block_sum(w, d, i, th->la, th->ubuf + w->kofs[i], th->s, th->t);
+		if (w->kofs[i] < th->tmin)
+			th->tmin = w->kofs[i];
+		if (w->kofs[i] + (size_t)B > th->tmax)
+			th->tmax = w->kofs[i] + (size_t)B;
 		th->evaluated += (uint64_t)B;
 	}
 	fx_add_double(&th->neg, neg);
@@ -446,7 +468,9 @@ static void *worker(void *arg)
 	const struct dur_bma_work *w = th->w;
 	unsigned adj[DUR_BMA_MAX_LISTS];
 	struct dur_bma_decomp d;
-	for (uint64_t e = th->lo; e < th->hi; e++) {
+	if (th->unit >= w->nunits)
+		return NULL;
+	for (uint64_t e = th->unit; e < w->nmasks; e += w->nunits) {
 		dur_bma_adjacency(w->k, (uint32_t)e, adj);
 		if (!dur_bma_decompose_adj(w->k, adj, &d))
 			continue;
@@ -457,19 +481,29 @@ static void *worker(void *arg)
 			pass2_graph(th, &d, (uint32_t)e);
 		}
 	}
+	if (w->phase == 1) {
+		/* the unit's sums into the exact accumulator */
+		for (size_t q = th->tmin; q < th->tmax; q++) {
+			fx_add_double(&th->acc[q], th->ubuf[q]);
+			th->ubuf[q] = 0;
+		}
+		th->tmin = SIZE_MAX;
+		th->tmax = 0;
+	}
 	return NULL;
 }
 
-/* Run masks [lo, hi) split in contiguous ranges over the threads. */
-static void run_slice(struct dur_bma_work *w, uint64_t lo, uint64_t hi)
+/* Run units lo, lo + 1, ..., one per thread; returns the next unit. */
+static uint64_t run_slice(struct dur_bma_work *w, uint64_t lo)
 {
 	int nt = w->nthreads;
 	pthread_t tid[DUR_BMA_MAX_THREADS];
 	int started[DUR_BMA_MAX_THREADS];
-	uint64_t len = hi - lo;
+	uint64_t end = lo;
 	for (int t = 0; t < nt; t++) {
-		w->th[t].lo = lo + len * (uint64_t)t / (uint64_t)nt;
-		w->th[t].hi = lo + len * (uint64_t)(t + 1) / (uint64_t)nt;
+		uint64_t u = lo + (uint64_t)t;
+		w->th[t].unit = u < w->nunits ? u : w->nunits;
+		end = u < w->nunits ? u + 1 : end;
 	}
 	for (int t = 1; t < nt; t++)
 		started[t] = pthread_create(&tid[t], NULL, worker, &w->th[t]) == 0;
@@ -480,6 +514,7 @@ static void run_slice(struct dur_bma_work *w, uint64_t lo, uint64_t hi)
 		else
 			worker(&w->th[t]);   /* no thread: do it here */
 	}
+	return end;
 }
 
 /* ---- set-up ---------------------------------------------------------- */
@@ -514,6 +549,7 @@ void dur_bma_free(dur_bma_work *w)
 			free(w->th[t].la);
 			free(w->th[t].ubmax);
 			free(w->th[t].acc);
+			free(w->th[t].ubuf);
 			free(w->th[t].top.mass);
 			free(w->th[t].top.edges);
 		}
@@ -618,7 +654,7 @@ dur_err dur_bma_alloc(const struct dur_table *t, const struct dur_bma_params *pi
 	w->M = (long)Mf;
 	w->nmasks = 1ULL << (t->k * (t->k - 1) / 2);
 	w->nthreads = p.threads;
-	w->slice = w->nmasks / 64 > 4096 ? w->nmasks / 64 : 4096;
+	w->nunits = w->nmasks < 64 ? w->nmasks : 64;
 	w->names = calloc((size_t)t->k, sizeof(*w->names));
 	w->a = malloc(t->ncells * sizeof(double));
 	w->kc = malloc(t->ncells * sizeof(double));
@@ -690,8 +726,8 @@ dur_err dur_bma_alloc(const struct dur_table *t, const struct dur_bma_params *pi
 		struct bma_thread *th = &w->th[t2];
 		th->w = w;
 		th->V = malloc((w->nb + 1) * sizeof(double));
-		th->s = malloc(w->maxblock * sizeof(double));
-		th->t = malloc(w->maxblock * sizeof(double));
+		th->s = malloc((w->maxblock + 8) * sizeof(double));
+		th->t = malloc((w->maxblock + 8) * sizeof(double));
 		th->la = malloc((w->maxblock / ANCHOR + 1) * sizeof(double));
 		th->ubmax = malloc(w->nb * sizeof(double));
 		th->top.cap = p.top;
@@ -793,7 +829,10 @@ static dur_err between_passes(struct dur_bma_work *w, struct dur_error *err)
 	}
 	for (int t = 0; t < w->nthreads; t++) {
 		w->th[t].acc = calloc(w->nkpts ? w->nkpts : 1, sizeof(struct fx));
-		if (!w->th[t].acc)
+		w->th[t].ubuf = calloc(w->nkpts ? w->nkpts : 1, sizeof(double));
+		w->th[t].tmin = SIZE_MAX;
+		w->th[t].tmax = 0;
+		if (!w->th[t].acc || !w->th[t].ubuf)
 			goto nomem;
 	}
 	return DUR_OK;
@@ -809,10 +848,9 @@ dur_err dur_bma_iterate(dur_bma_work *w, struct dur_error *err)
 		return dur_error_set(err, DUR_EINVAL, "no workspace");
 	if (w->phase == 2)
 		return DUR_OK;
-	hi = w->cursor + w->slice < w->nmasks ? w->cursor + w->slice : w->nmasks;
-	run_slice(w, w->cursor, hi);
+	hi = run_slice(w, w->cursor);
 	w->cursor = hi;
-	if (w->cursor < w->nmasks)
+	if (w->cursor < w->nunits)
 		return DUR_CONTINUE;
 	w->cursor = 0;
 	if (w->phase == 0) {
@@ -831,8 +869,8 @@ double dur_bma_progress(const dur_bma_work *w)
 		return 0;
 	if (w->phase == 2)
 		return 1;
-	return ((double)w->phase * (double)w->nmasks + (double)w->cursor) /
-	       (2.0 * (double)w->nmasks);
+	return ((double)w->phase * (double)w->nunits + (double)w->cursor) /
+	       (2.0 * (double)w->nunits);
 }
 
 /* "[LA,NG][GO]" */
