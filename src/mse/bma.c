@@ -43,18 +43,17 @@
  * at most prune_tol of the total.
  *
  * Exact sums.  Posterior weights are scaled by exp(-U), U an upper bound
- * of the log total mass, so every weight and every sum lies in [0, 1), and
- * added in 192-bit fixed point (2^-189 units).  Integer addition is
+ * of the log total mass, so every weight and every sum lies in [0, 1/e).
+ * The edge masks are split into fixed interleaved units; inside a unit
+ * the sums run in mask order (double), and units are added into 192-bit
+ * fixed-point accumulators (2^-189 units).  Integer addition is
  * associative, so the sums, and all the figures, do not depend on how the
- * graphs are split between threads; the truncation below 2^-189 is at most
- * (#terms) 2^-189 < 1e-40 of U's scale, far below double precision of the
- * total (which is at least exp(-60) of it).
+ * units are spread over threads.  The truncation below 2^-189 is at most
+ * 2^-189 per unit and grid point, far below double precision of the total
+ * (Z exp(-U) is about 1/(#masks #blocks), above 1e-15 in practice).
  */
-#include <errno.h>
-#include <float.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,7 +259,7 @@ static double log_geom(double s, double B)
 
 /*
  * Upper bound of log sum over block i of exp(l_G(m)) from V_G at the two
- * ends (docs eq. 7): V non-increasing gives v0 + LK; V convex (below its
+ * ends (docs eq. 6): V non-increasing gives v0 + LK; V convex (below its
  * chord) and K concave (below its tangent) give a geometric sum.
  */
 static inline double block_ub2(const struct dur_bma_work *w, size_t i, double v0, double v1,
