@@ -463,6 +463,52 @@ static void test_bma_dga_reference(void **state)
 	}
 }
 
+/*
+ * Six lists, beyond dga's shipped graph lists: dga 2.0.2's bma.cr as
+ * above, with graphs = graphs6, a list of the 18,154 decomposable graphs
+ * on 6 vertices in dga's format built by an R script independent of
+ * duress (chordality by repeated removal of simplicial vertices, maximal
+ * cliques by brute force, separators from a maximum-weight spanning tree
+ * of the clique intersection graph; the same script's 4-list list gives
+ * dga's graphs4 figures on uk_4).  uk.csv on the grid Nmissing = 1:(2*n)
+ * (20*n would need an 8 GB matrix in R).
+ */
+struct dga6_ref {
+	const char *file;
+	double mult, median, lower, upper, mean, top;
+	const char *graph;
+};
+
+static const struct dga6_ref dga6[] = {
+	{ "mse/hare.csv", 20, 77, 70, 91, 78.0241875845, 0.080955017071, "[c1][c2][c3][c5][c4,c6]" },
+	{ "mse/uk.csv", 2, 8066, 7470, 8226, 8005.2571696335, 0.583811247159,
+	  "[LA,NG,GP][NG,GO,GP][PF,GO,GP][PF,NCA]" },
+};
+
+static void test_bma_dga_six_lists(void **state)
+{
+	(void)state;
+	if (!test_have_shared())
+		skip();
+	for (size_t i = 0; i < sizeof(dga6) / sizeof(dga6[0]); i++) {
+		const struct dga6_ref *d = &dga6[i];
+		struct dur_table *t = load(d->file);
+		struct dur_bma_params p = dur_bma_default_params();
+		struct dur_bma_result r;
+		p.grid_multiple = d->mult;
+		run(t, &p, &r);
+		if (r.median != d->median || r.lower != d->lower || r.upper != d->upper)
+			fail_msg("%s: median %g [%g, %g], dga %g [%g, %g]", d->file, r.median, r.lower,
+				 r.upper, d->median, d->lower, d->upper);
+		assert_rel_close(r.mean, d->mean, 1e-9);
+		assert_rel_close(r.top[0].prob, d->top, 1e-9);
+		assert_same_cliques(t, r.top[0].text, d->graph);
+		assert_int_equal(r.ngraphs, 18154);
+		dur_bma_result_release(&r);
+		dur_table_free(t);
+	}
+}
+
 /* ---- invariances --------------------------------------------------------- */
 
 /* The table with its lists in the order perm (new list i = old perm[i]). */
@@ -666,6 +712,7 @@ int main(void)
 		cmocka_unit_test(test_bma_hand_posterior),
 		cmocka_unit_test(test_bma_pruning_bound),
 		cmocka_unit_test(test_bma_dga_reference),
+		cmocka_unit_test(test_bma_dga_six_lists),
 		cmocka_unit_test(test_bma_list_order_invariance),
 		cmocka_unit_test(test_bma_thread_invariance),
 		cmocka_unit_test(test_bma_iterate),
