@@ -23,8 +23,12 @@
  * memory does not depend on the number of graphs.  Grid points where no
  * graph can carry posterior mass are skipped by a proven bound; the mass
  * so neglected is at most prune_tol of the whole (reported in the result).
- * Sums are exact (fixed-point), so results do not depend on the number of
- * threads.
+ * Sums run in a fixed order within fixed units of graphs and are merged in
+ * exact fixed point, so every figure is the same, bit for bit, for any
+ * number of threads.  Memory is about 40 bytes x threads per grid point
+ * where some graph may carry mass, plus 8 bytes per grid point for the
+ * result.  docs/bma.md has the formulas and the conventions shared with
+ * dga.
  *
  * Graphs are given as edge masks: bit dur_bma_edge_index(k, i, j) set
  * means lists i and j are joined.  List sets (cliques) are bit masks, bit

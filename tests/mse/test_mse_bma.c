@@ -471,7 +471,8 @@ static void test_bma_dga_reference(void **state)
  * cliques by brute force, separators from a maximum-weight spanning tree
  * of the clique intersection graph; the same script's 4-list list gives
  * dga's graphs4 figures on uk_4).  uk.csv on the grid Nmissing = 1:(2*n)
- * (20*n would need an 8 GB matrix in R).
+ * and netherlands.csv on 1:n (20*n would need matrices of 8 and 24 GB in
+ * R); both grids are too short, which does not matter for the check.
  */
 struct dga6_ref {
 	const char *file;
@@ -483,6 +484,8 @@ static const struct dga6_ref dga6[] = {
 	{ "mse/hare.csv", 20, 77, 70, 91, 78.0241875845, 0.080955017071, "[c1][c2][c3][c5][c4,c6]" },
 	{ "mse/uk.csv", 2, 8066, 7470, 8226, 8005.2571696335, 0.583811247159,
 	  "[LA,NG,GP][NG,GO,GP][PF,GO,GP][PF,NCA]" },
+	{ "mse/netherlands.csv", 1, 13039, 11666, 15839, 13312.4467269776, 0.716017892533,
+	  "[I,K,O,P,R][I,K,P,R,Z]" },
 };
 
 static void test_bma_dga_six_lists(void **state)
