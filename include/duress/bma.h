@@ -51,6 +51,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <duress/common.h>
 #include <duress/error.h>
 #include <duress/table.h>
 
@@ -89,7 +90,7 @@ struct dur_bma_params {
 };
 
 /* The defaults above.  @since 0.2 */
-struct dur_bma_params dur_bma_default_params(void);
+DUR_EXPORT struct dur_bma_params dur_bma_default_params(void);
 
 /* One graph of the result.  Invariant: clique[0..nclique-1] are the
  * maximal cliques, in the order of a perfect sequence (running
@@ -134,14 +135,14 @@ struct dur_bma_result {
 #define DUR_BMA_RESULT_INIT { 0 }
 
 /* Free what the result owns and zero it; NULL is allowed.  @since 0.2 */
-void dur_bma_result_release(struct dur_bma_result *r);
+DUR_EXPORT void dur_bma_result_release(struct dur_bma_result *r);
 
 /* ---- graphs ---------------------------------------------------------- */
 
 /* The bit of edge {i, j} (i != j, either order, both < k <= 7) in an edge
  * mask: pairs numbered (0,1), (0,2), ..., (0,k-1), (1,2), ...; -1 when out
  * of range.  @since 0.2 */
-int dur_bma_edge_index(int k, int i, int j);
+DUR_EXPORT int dur_bma_edge_index(int k, int i, int j);
 
 /* A decomposition of a decomposable graph: maximal cliques in a perfect
  * sequence, and sep[j] = clique[j] intersected with the union of the
@@ -160,13 +161,13 @@ struct dur_bma_decomp {
  * decomposable (chordal), 0 when it is not, -1 when k is outside 1..7 or
  * `edges` has bits beyond the k(k-1)/2 pairs.  @since 0.2
  */
-int dur_bma_graph_decompose(int k, uint32_t edges, struct dur_bma_decomp *d);
+DUR_EXPORT int dur_bma_graph_decompose(int k, uint32_t edges, struct dur_bma_decomp *d);
 
 /*
  * The number of decomposable graphs on k labelled vertices, 1 <= k <= 7,
  * counted by testing every edge set.  @since 0.2
  */
-dur_err dur_bma_count_graphs(int k, uint64_t *count, struct dur_error *err);
+DUR_EXPORT dur_err dur_bma_count_graphs(int k, uint64_t *count, struct dur_error *err);
 
 /*
  * Log marginal likelihood of the completed table (the table t with the
@@ -178,7 +179,7 @@ dur_err dur_bma_count_graphs(int k, uint64_t *count, struct dur_error *err);
  * arguments.  Computed directly, independently of dur_bma_run's fast
  * path.  @since 0.2
  */
-dur_err dur_bma_graph_log_ml(const struct dur_table *t, double delta, uint32_t edges,
+DUR_EXPORT dur_err dur_bma_graph_log_ml(const struct dur_table *t, double delta, uint32_t edges,
 			     double nmissing, double *out, struct dur_error *err);
 
 /* ---- the averaging --------------------------------------------------- */
@@ -192,7 +193,7 @@ typedef struct dur_bma_work dur_bma_work;
  * one observed) or DUR_ENOMEM.  On success *out is new (dur_bma_free).
  * @since 0.2
  */
-dur_err dur_bma_alloc(const struct dur_table *t, const struct dur_bma_params *p,
+DUR_EXPORT dur_err dur_bma_alloc(const struct dur_table *t, const struct dur_bma_params *p,
 		      dur_bma_work **out, struct dur_error *err);
 
 /*
@@ -200,27 +201,27 @@ dur_err dur_bma_alloc(const struct dur_table *t, const struct dur_bma_params *p,
  * threads).  Returns DUR_CONTINUE while work remains, DUR_OK once all is
  * done (further calls return DUR_OK), or an error.  @since 0.2
  */
-dur_err dur_bma_iterate(dur_bma_work *w, struct dur_error *err);
+DUR_EXPORT dur_err dur_bma_iterate(dur_bma_work *w, struct dur_error *err);
 
 /* Share of the work done, in [0, 1].  @since 0.2 */
-double dur_bma_progress(const dur_bma_work *w);
+DUR_EXPORT double dur_bma_progress(const dur_bma_work *w);
 
 /*
  * Fill *out (which the caller then owns: dur_bma_result_release) once
  * dur_bma_iterate has returned DUR_OK.  DUR_EINVAL before then.
  * @since 0.2
  */
-dur_err dur_bma_result_get(const dur_bma_work *w, struct dur_bma_result *out,
+DUR_EXPORT dur_err dur_bma_result_get(const dur_bma_work *w, struct dur_bma_result *out,
 			   struct dur_error *err);
 
 /* Free; NULL is allowed.  @since 0.2 */
-void dur_bma_free(dur_bma_work *w);
+DUR_EXPORT void dur_bma_free(dur_bma_work *w);
 
 /*
  * The whole computation: alloc, iterate to the end, result.  p may be NULL
  * for the defaults.  On failure *out is left zeroed.  @since 0.2
  */
-dur_err dur_bma_run(const struct dur_table *t, const struct dur_bma_params *p,
+DUR_EXPORT dur_err dur_bma_run(const struct dur_table *t, const struct dur_bma_params *p,
 		    struct dur_bma_result *out, struct dur_error *err);
 
 #endif

@@ -535,7 +535,7 @@ static void test_bma_list_order_invariance(void **state)
 {
 	static const int perm5[] = { 3, 0, 4, 2, 1 };
 	static const int perm6[] = { 5, 4, 3, 2, 1, 0 };
-	const char *files[] = { "mse/uk_5.csv", "mse/uk.csv" };
+	const char *files[] = { "mse/uk_5.csv", "mse/hare.csv" };
 	(void)state;
 	if (!test_have_shared())
 		skip();
@@ -566,7 +566,7 @@ static void test_bma_list_order_invariance(void **state)
 
 static void test_bma_thread_invariance(void **state)
 {
-	const char *files[] = { "mse/uk_5.csv", "mse/uk.csv" };
+	const char *files[] = { "mse/uk_5.csv", "mse/hare.csv" };
 	static const int threads[] = { 1, 2, 3, 7 };
 	(void)state;
 	if (!test_have_shared())
