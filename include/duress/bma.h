@@ -179,8 +179,9 @@ DUR_EXPORT dur_err dur_bma_count_graphs(int k, uint64_t *count, struct dur_error
  * arguments.  Computed directly, independently of dur_bma_run's fast
  * path.  @since 0.2
  */
-DUR_EXPORT dur_err dur_bma_graph_log_ml(const struct dur_table *t, double delta, uint32_t edges,
-			     double nmissing, double *out, struct dur_error *err);
+DUR_EXPORT dur_err dur_bma_graph_log_ml(const struct dur_table *t, double delta,
+					uint32_t edges, double nmissing, double *out,
+					struct dur_error *err);
 
 /* ---- the averaging --------------------------------------------------- */
 
@@ -194,7 +195,7 @@ typedef struct dur_bma_work dur_bma_work;
  * @since 0.2
  */
 DUR_EXPORT dur_err dur_bma_alloc(const struct dur_table *t, const struct dur_bma_params *p,
-		      dur_bma_work **out, struct dur_error *err);
+				 dur_bma_work **out, struct dur_error *err);
 
 /*
  * Do the next slice of the work (a slice of the edge masks, over the
@@ -212,7 +213,7 @@ DUR_EXPORT double dur_bma_progress(const dur_bma_work *w);
  * @since 0.2
  */
 DUR_EXPORT dur_err dur_bma_result_get(const dur_bma_work *w, struct dur_bma_result *out,
-			   struct dur_error *err);
+				      struct dur_error *err);
 
 /* Free; NULL is allowed.  @since 0.2 */
 DUR_EXPORT void dur_bma_free(dur_bma_work *w);
@@ -222,6 +223,6 @@ DUR_EXPORT void dur_bma_free(dur_bma_work *w);
  * for the defaults.  On failure *out is left zeroed.  @since 0.2
  */
 DUR_EXPORT dur_err dur_bma_run(const struct dur_table *t, const struct dur_bma_params *p,
-		    struct dur_bma_result *out, struct dur_error *err);
+			       struct dur_bma_result *out, struct dur_error *err);
 
 #endif
