@@ -155,7 +155,6 @@ struct bma_thread {
 	struct fx neg;
 	struct top_list top;
 	uint64_t evaluated;
-	dur_err rc;
 };
 
 struct dur_bma_work {
@@ -177,7 +176,7 @@ struct dur_bma_work {
 	uint64_t nmasks;
 	/* after pass 1 */
 	double *ubmax;
-	double lref, uref, thr, ubglob;
+	double lref, uref, thr;
 	uint64_t ngraphs;
 	unsigned char *kept;      /* nb */
 	size_t *kofs;             /* nb: offset of a kept block in the kept points */
@@ -777,7 +776,6 @@ static dur_err between_passes(struct dur_bma_work *w, struct dur_error *err)
 	}
 	if (!have || !isfinite(ubbest) || !isfinite(lbmax))
 		return dur_error_set(err, DUR_ENUMERIC, "the posterior weights are not finite");
-	w->ubglob = ubbest;
 	/* U: total <= #masks * #blocks * exp(max bound), so every scaled
 	 * weight, and every sum of them, is below 1/e */
 	w->uref = ubbest + w->lognn + 1;
