@@ -39,7 +39,7 @@
  * over all graphs evaluates V_G at the block boundaries only and finds a
  * lower bound L of the log total mass; the second pass evaluates exactly
  * the (graph, block) pairs whose upper bound is at least
- * L + log(prune_tol) - log(#masks * #blocks), so that what is left out is
+ * L + log(prune_tol) - log(#graphs * #blocks), so that what is left out is
  * at most prune_tol of the total.
  *
  * Exact sums.  Posterior weights are scaled by exp(-U), U an upper bound
@@ -50,7 +50,7 @@
  * associative, so the sums, and all the figures, do not depend on how the
  * units are spread over threads.  The truncation below 2^-189 is at most
  * 2^-189 per unit and grid point, far below double precision of the total
- * (Z exp(-U) is about 1/(#masks #blocks), above 1e-15 in practice).
+ * (Z exp(-U) is about 1/(#graphs #blocks), above 1e-15 in practice).
  */
 #include <math.h>
 #include <pthread.h>
@@ -172,7 +172,7 @@ struct dur_bma_work {
 	double *gb;               /* ncells x (nb + 1): g_A at the boundaries */
 	double *lpb;              /* nb + 1: log prior at the boundaries */
 	double *LK, *Kt, *kap;    /* per block: log sum exp K, tangent line of K at b_i, its slope */
-	double lognn;             /* log(#masks * #blocks) */
+	double lognn;             /* log(#graphs * #blocks) */
 	uint64_t nmasks;
 	/* after pass 1 */
 	double *ubmax;
@@ -691,7 +691,6 @@ dur_err dur_bma_alloc(const struct dur_table *t, const struct dur_bma_params *pi
 			w->maxblock = (size_t)len;
 		w->bstart[++w->nb] = b0 + len;
 	}
-	w->lognn = log((double)w->nmasks) + log((double)w->nb);
 	w->gb = malloc((size_t)w->ncells * (w->nb + 1) * sizeof(double));
 	w->lpb = malloc((w->nb + 1) * sizeof(double));
 	w->LK = malloc(w->nb * sizeof(double));
@@ -776,7 +775,9 @@ static dur_err between_passes(struct dur_bma_work *w, struct dur_error *err)
 	}
 	if (!have || !isfinite(ubbest) || !isfinite(lbmax))
 		return dur_error_set(err, DUR_ENUMERIC, "the posterior weights are not finite");
-	/* U: total <= #masks * #blocks * exp(max bound), so every scaled
+	/* at most #graphs * #blocks (graph, block) pairs are bounded */
+	w->lognn = log((double)w->ngraphs) + log((double)w->nb);
+	/* U: total <= #graphs * #blocks * exp(max bound), so every scaled
 	 * weight, and every sum of them, is below 1/e */
 	w->uref = ubbest + w->lognn + 1;
 	/* L: the exact mass of the graph holding the largest block bound is a
