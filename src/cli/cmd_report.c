@@ -62,29 +62,30 @@ const struct cli_spec spec_report = {
 	options, 0, -1, "Details: docs/report.md."
 };
 
-static int inside(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return strncmp(path, dir, n) == 0 && (path[n] == '/' || (n == 1 && dir[0] == '/'));
-}
+/* One manifest and the inputs found for it (all owned). */
+struct man {
+	char *buf, **bytes;
+	struct dur_manifest *m;
+	struct dur_report_file *files;
+};
 
-/* Find input x of a manifest in folder mdir (or the frameworks folder); read it. */
-static dur_err find(const struct opts *o, const char *mdir, const struct dur_manifest_input *x,
-		    struct dur_report_file *f, char **buf, struct dur_error *err)
+/* Find input x of manifest `name` in folder mdir (or the frameworks folder); read it. */
+static dur_err find(const struct opts *o, const char *name, const char *mdir,
+		    const struct dur_manifest_input *x, struct dur_report_file *f, char **buf,
+		    struct dur_error *err)
 {
 	char cand[3][2 * PATH_MAX + 2], dir[PATH_MAX], *real;
 	const char *nm[3], *base = strrchr(x->file, '/') ? strrchr(x->file, '/') + 1 : x->file;
 	int n = 0, fw = !strcmp(x->role, "framework") || !strcmp(x->role, "question-bank");
+	size_t len, dl = strlen(mdir);
 	struct stat st;
-	size_t len;
 	dur_err rc = DUR_OK;
 
 	f->place = DUR_REPORT_MISSING;
-	if (fw && (o->frameworks_dir || !dur_framework_default_dir(dir, sizeof(dir), NULL))) {
-		nm[n] = base;
+	if (fw && (o->frameworks_dir || !dur_framework_default_dir(dir, sizeof(dir), NULL)) &&
+	    (nm[n] = base))
 		snprintf(cand[n++], sizeof(cand[0]), "%s/%s", o->frameworks_dir ? o->frameworks_dir
 										 : dir, base);
-	}
 	if (!fw && x->file[0] != '/' && (nm[n] = x->file))
 		snprintf(cand[n++], sizeof(cand[0]), "%s/%s", mdir, x->file);
 	if (!fw && (nm[n] = base))
@@ -94,12 +95,18 @@ static dur_err find(const struct opts *o, const char *mdir, const struct dur_man
 	for (int i = 0; i < n && !rc && f->place == DUR_REPORT_MISSING; i++) {
 		if (!(real = realpath(cand[i], NULL)))
 			continue;
-		if ((fw || o->allow_outside || inside(real, mdir)) && stat(real, &st) == 0 &&
-		    S_ISREG(st.st_mode) && !(rc = cli_read_file(real, INPUT_CAP, buf, &len, err)))
+		/* never outside the manifest's folder unless asked (reproduce's rule) */
+		if ((fw || o->allow_outside ||
+		     (!strncmp(real, mdir, dl) && (dl == 1 || real[dl] == '/'))) &&
+		    stat(real, &st) == 0 && S_ISREG(st.st_mode) &&
+		    !(rc = cli_read_file(real, INPUT_CAP, buf, &len, err)))
 			*f = (struct dur_report_file){ fw ? DUR_REPORT_FRAMEWORKS : DUR_REPORT_BESIDE,
 						       nm[i], *buf, len };
 		free(real);
 	}
+	if (!rc && f->place == DUR_REPORT_MISSING)
+		cli_warn("report", "'%s': input '%s' is not beside the manifest and is not checked "
+			 "(--allow-outside checks it where it was recorded)", name, x->file);
 	return rc;
 }
 
@@ -110,10 +117,9 @@ int cmd_report(int argc, char **argv)
 	struct dur_error err = DUR_ERROR_INIT;
 	struct cli_outs outs = { 0 };
 	struct dur_report_input in[MAX_MANIFESTS];
-	struct dur_report_file *files[MAX_MANIFESTS] = { 0 };
-	struct dur_manifest *m[MAX_MANIFESTS] = { 0 };
-	char *mbuf[MAX_MANIFESTS] = { 0 }, **ibuf[MAX_MANIFESTS] = { 0 }, *html = NULL, dir[PATH_MAX];
+	struct man ms[MAX_MANIFESTS] = { { 0 } };
 	const char **args = calloc((size_t)argc + 1, sizeof(*args));
+	char *html = NULL, dir[PATH_MAX];
 	int nargs = 0, rc = EXIT_FAIL;
 	FILE *f;
 
@@ -133,6 +139,7 @@ int cmd_report(int argc, char **argv)
 					  ro.top_models };
 	outs.force = o.force;
 	for (int i = 0; i < nargs; i++) {
+		struct man *x = &ms[i];
 		char *copy = strdup(args[i]), *real = copy ? realpath(dirname(copy), NULL) : NULL;
 		size_t len;
 		snprintf(dir, sizeof(dir), "%s", real ? real : "");
@@ -140,18 +147,18 @@ int cmd_report(int argc, char **argv)
 		free(copy);
 		if (!dir[0] && dur_error_set(&err, DUR_EIO, "cannot find the folder of '%s'", args[i]))
 			goto fail;
-		if (cli_read_file(args[i], DUR_MANIFEST_MAX_BYTES, &mbuf[i], &len, &err) ||
-		    dur_manifest_parse(mbuf[i], len, args[i], &m[i], &err))
+		if (cli_read_file(args[i], DUR_MANIFEST_MAX_BYTES, &x->buf, &len, &err) ||
+		    dur_manifest_parse(x->buf, len, args[i], &x->m, &err))
 			goto fail;
-		files[i] = calloc(m[i]->ninputs + 1, sizeof(*files[i]));
-		if (!(ibuf[i] = calloc(m[i]->ninputs + 1, sizeof(char *))) || !files[i]) {
+		x->files = calloc(x->m->ninputs + 1, sizeof(*x->files));
+		if (!(x->bytes = calloc(x->m->ninputs + 1, sizeof(char *))) || !x->files) {
 			dur_error_set(&err, DUR_ENOMEM, "out of memory");
 			goto fail;
 		}
-		for (size_t j = 0; j < m[i]->ninputs; j++)
-			if (find(&o, dir, &m[i]->inputs[j], &files[i][j], &ibuf[i][j], &err))
+		for (size_t j = 0; j < x->m->ninputs; j++)
+			if (find(&o, args[i], dir, &x->m->inputs[j], &x->files[j], &x->bytes[j], &err))
 				goto fail;
-		in[i] = (struct dur_report_input){ args[i], mbuf[i], len, files[i], m[i]->ninputs };
+		in[i] = (struct dur_report_input){ args[i], x->buf, len, x->files, x->m->ninputs };
 	}
 	if (dur_report_render(in, (size_t)nargs, &ro, &html, &err) ||
 	    cli_outs_open(&outs, o.output, &f, &err) || fputs(html, f) == EOF ||
@@ -165,12 +172,12 @@ fail:
 out:
 	cli_outs_abort(&outs);
 	for (int i = 0; i < nargs; i++) {
-		for (size_t j = 0; m[i] && ibuf[i] && j < m[i]->ninputs; j++)
-			free(ibuf[i][j]);
-		free(ibuf[i]);
-		free(files[i]);
-		dur_manifest_free(m[i]);
-		free(mbuf[i]);
+		for (size_t j = 0; ms[i].bytes && j < ms[i].m->ninputs; j++)
+			free(ms[i].bytes[j]);
+		free(ms[i].bytes);
+		free(ms[i].files);
+		dur_manifest_free(ms[i].m);
+		free(ms[i].buf);
 	}
 	free(html);
 	free(args);

@@ -235,7 +235,7 @@ void rpt_estimate_words(struct rpt *r, const struct rpt_manifest *m)
 	char *head = NULL, link[64], n[24];
 
 	rpt_printf(r, "<div class=\"block\" id=\"m%d-words\">\n<h3>", m->index);
-	rpt_say(r, TR(DUR_N_("How many people: the estimate from {file}")), "file",
+	rpt_say(r, TR(DUR_N_("The estimate from {file}")), "file",
 		rpt_h(r, rpt_basename(d->input_name)), NULL);
 	rpt_raw(r, "</h3>\n");
 	if (t->failure) {

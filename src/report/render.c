@@ -330,7 +330,7 @@ static void body(struct rpt *r, const struct rpt_manifest *ms, size_t n)
 /* The top of the page: title, what it was made from, alerts, contents. */
 static void head(struct rpt *r, const struct rpt_manifest *ms, size_t n, const char *title)
 {
-	size_t same = 0, all = 0;
+	size_t same = 0, all = 0, unchecked = 0;
 	int changed = 0;
 
 	rpt_raw(r, "<!DOCTYPE html>\n<html lang=\"");
@@ -359,16 +359,25 @@ static void head(struct rpt *r, const struct rpt_manifest *ms, size_t n, const c
 		for (size_t j = 0; j < ms[i].m->ninputs; j++) {
 			all++;
 			same += ms[i].check[j] == RPT_SAME;
+			unchecked += ms[i].check[j] == RPT_MISSING || ms[i].check[j] == RPT_UNCHECKED;
 			changed |= ms[i].check[j] == RPT_CHANGED;
 		}
 	}
 	rpt_raw(r, ". ");
 	{
-		char a[24], s[24];
+		char a[24], s[24], u[24], c[24];
+		snprintf(c, sizeof(c), "%zu", all - same - unchecked);
 		snprintf(a, sizeof(a), "%zu", all);
 		snprintf(s, sizeof(s), "%zu", same);
-		rpt_say(r, TR(DUR_N_("Inputs checked against their record: {same} of {all} "
-				     "identical.")), "same", s, "all", a, NULL);
+		snprintf(u, sizeof(u), "%zu", unchecked);
+		if (same == all)
+			rpt_say(r, TR(DUR_N_("Every input was found and is identical to its record "
+					     "({all} of {all}).")), "all", a, NULL);
+		else
+			rpt_say(r, TR(DUR_N_("Inputs identical to their record: {same} of {all}; "
+					     "changed: {changed}; not checked: {unchecked} (see the "
+					     "provenance).")), "same", s, "all", a, "changed", c,
+				"unchecked", u, NULL);
 	}
 	rpt_raw(r, "</p>\n");
 	if (changed) {

@@ -290,7 +290,7 @@ static void test_fill(void **state)
 	free(s);
 }
 
-/* ---- writers ------------------------------------------------------------------------------------ */
+/* ---- writers ---------------------------------------------------------------------------- */
 
 /* The x of the <text> whose content is exactly `label`, or NaN. */
 static double text_x(const char *svg, const char *label)
