@@ -86,8 +86,9 @@ void rpt_screen_doc_free(struct rpt_screen_doc *d)
 	free(d);
 }
 
-static const char *const verdict_keys[3] = { "indicated", "not_indicated",
-					     "insufficient_information" };
+/* NULL-terminated: jx_only reads to the NULL */
+static const char *const verdict_keys[4] = { "indicated", "not_indicated",
+					     "insufficient_information", NULL };
 
 static dur_err screen_row(const struct jx *c, const struct rpt_screen_doc *d, const json_t *o,
 			  const char *path, int sector, struct rpt_screen_row *row)

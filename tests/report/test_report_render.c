@@ -631,6 +631,8 @@ static void test_readers(void **state)
 	screen_bad("\"palermo2000\", \"version\"", "\"ilo2009\", \"version\"", "listed twice");
 	screen_bad("\"indicated\": 43", "\"indicated\": \"43\"",
 		   "result.overall.counts.palermo2000.indicated: must be a number");
+	screen_bad("\"indicated\": 43,", "\"indicated\": 43, \"maybe\": 1,",
+		   "result.overall.counts.palermo2000: unknown key 'maybe'");
 	screen_bad("\"by_sector\": [{\"sector\": \"<farm>\",", "\"by_sector\": [{",
 		   "result.by_sector[0].sector: is missing");
 	j = json_loads(link_doc, 0, NULL);
