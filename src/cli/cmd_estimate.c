@@ -16,6 +16,7 @@
 
 struct opts {
 	const char *method, *model, *select, *interval, *by, *lists, *format, *output, *manifest;
+	const char *sep;
 	double pthresh, level;
 	unsigned long bootstrap, threads;
 	uint64_t seed;
@@ -50,6 +51,7 @@ static const struct cli_opt options[] = {
 	  "and the total", O(by), 0, 0, 0, NULL },
 	{ "lists", 0, OPT_STRING, "A,B,...", "use only these columns as lists", O(lists), 0, 0, 0,
 	  NULL },
+	CLI_OPT_SEP(sep),
 	{ "compare", 0, OPT_FLAG, NULL, "also every method side by side", O(compare), 0, 0, 0, NULL },
 	{ "no-diagnostics", 0, OPT_FLAG, NULL, "leave out the list-omission diagnostic",
 	  O(no_diagnostics), 0, 0, 0, NULL },
@@ -93,7 +95,7 @@ int cmd_estimate(int argc, char **argv)
 	dur_estimate_job *job = NULL;
 	struct dur_manifest *man = NULL;
 	const char *file, *what;
-	char *buf = NULL, *text = NULL, when[32];
+	char *buf = NULL, *text = NULL, when[32], mname[4096];
 	uint64_t given;
 	size_t len;
 	FILE *f;
@@ -120,13 +122,15 @@ int cmd_estimate(int argc, char **argv)
 	p.threads = (int)o.threads;
 	p.by = o.by;
 	p.lists = o.lists;
+	if (cli_parse_sep("estimate", o.sep, &p.sep))
+		return EXIT_USAGE;
 	p.compare = o.compare;
 	p.diagnostics = !o.no_diagnostics;
 	if (dur_estimate_params_check(&p, &err))
 		return cli_usage_error("estimate", "%s", err.msg);
 	outs.force = o.force;
 
-	if (cli_read_file(file, INPUT_CAP, &buf, &len, &err) ||
+	if (cli_read_text(file, INPUT_CAP, CLI_MAX_LINE, &buf, &len, &err) ||
 	    !(job = dur_estimate_job_alloc(buf, len, file, &p, &err)))
 		goto fail;
 	cli_progress_init(&prog, "estimate");
@@ -157,8 +161,9 @@ int cmd_estimate(int argc, char **argv)
 		cli_now(when);
 		free(text);
 		text = NULL;
+		cli_manifest_name(o.manifest, file, mname, sizeof(mname));
 		if (!(man = dur_manifest_new("estimate", when)) ||
-		    dur_manifest_add_input(man, "table", file, NULL, buf, len, &err))
+		    dur_manifest_add_input(man, "table", mname, NULL, buf, len, &err))
 			goto nomem;
 		dur_manifest_set_parameters(man, dur_estimate_params_to_json(&p));
 		dur_manifest_set_seed(man, p.seed);

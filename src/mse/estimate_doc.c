@@ -165,8 +165,9 @@ static json_t *table_to_json(const struct dur_estimate_table *t)
 		}
 		jx_set(o, "comparison", a);
 	}
-	if (t->nomit) {
+	if (t->nomit || t->catchability.tested || t->catchability.reason) {
 		json_t *a = json_array(), *d = json_object();
+		const struct dur_estimate_catchability *c = &t->catchability;
 		for (size_t i = 0; i < t->nomit; i++) {
 			const struct dur_estimate_omission *m = &t->omit[i];
 			json_t *e = json_object();
@@ -182,6 +183,21 @@ static json_t *table_to_json(const struct dur_estimate_table *t)
 			json_array_append_new(a, e);
 		}
 		jx_set(d, "list_omission", a);
+		if (c->tested) {
+			json_t *co = json_object();
+			jx_set(co, "statistic", jx_real(c->statistic));
+			jx_set(co, "p", jx_real(c->p));
+			jx_set(co, "tau", jx_real(c->tau));
+			jx_set(co, "pairs_over", json_integer(c->pairs_over));
+			jx_set(co, "pairs", json_integer(c->pairs));
+			jx_set(co, "warn", json_boolean(c->warn));
+			jx_set(co, "low", jx_real(c->low));
+			jx_set(co, "high", jx_real(c->high));
+			jx_set(d, "catchability", co);
+		} else if (c->reason) {
+			jx_set(d, "catchability", json_pack("{s:b,s:s}", "tested", 0, "reason",
+							    c->reason));
+		}
 		jx_set(o, "diagnostics", d);
 	}
 	return o;
@@ -505,6 +521,36 @@ static dur_err table_from_json(const struct jx *c, const json_t *o, const char *
 	if ((d = json_object_get(o, "diagnostics"))) {
 		char dp[600];
 		jx_path(dp, sizeof(dp), path, "diagnostics");
+		json_t *co = json_object_get(d, "catchability");
+		struct dur_estimate_catchability *ct = &t->catchability;
+		ct->low = ct->high = ct->p = ct->statistic = ct->tau = NAN;
+		if (co) {
+			char cp[640];
+			jx_path(cp, sizeof(cp), dp, "catchability");
+			if (json_object_get(co, "reason")) {
+				s = NULL;
+				if ((rc = jx_string(c, co, cp, "reason", &s)))
+					return rc;
+				if (est_strdup(&ct->reason, s))
+					return nomem(c->err);
+			} else {
+				long long v;
+				ct->tested = 1;
+				if ((rc = jx_number_or_null(c, co, cp, "statistic", &ct->statistic)) ||
+				    (rc = jx_number_or_null(c, co, cp, "p", &ct->p)) ||
+				    (rc = jx_number_or_null(c, co, cp, "tau", &ct->tau)) ||
+				    (rc = jx_number_or_null(c, co, cp, "low", &ct->low)) ||
+				    (rc = jx_number_or_null(c, co, cp, "high", &ct->high)) ||
+				    (rc = jx_bool(c, co, cp, "warn", &ct->warn)))
+					return rc;
+				if ((rc = jx_int(c, co, cp, "pairs_over", 0, 200, &v)))
+					return rc;
+				ct->pairs_over = (int)v;
+				if ((rc = jx_int(c, co, cp, "pairs", 0, 200, &v)))
+					return rc;
+				ct->pairs = (int)v;
+			}
+		}
 		if ((rc = jx_array(c, d, dp, "list_omission", &a)))
 			return rc;
 		t->omit = calloc(json_array_size(a) + 1, sizeof(*t->omit));
@@ -636,6 +682,7 @@ static void table_release(struct dur_estimate_table *t)
 		free(t->omit[i].reason);
 	}
 	free(t->omit);
+	free(t->catchability.reason);
 	free(t->failure);
 	memset(t, 0, sizeof(*t));
 }

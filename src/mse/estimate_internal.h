@@ -20,6 +20,11 @@ dur_err est_strdupf(char **dst, const char *fmt, ...)
 #endif
 	;
 
+/* The shared-catchability diagnostic of table t, its warning (when it
+ * warns) added to `warnings`. */
+dur_err est_catchability(const struct dur_table *t, struct dur_estimate_catchability *c,
+			 struct dur_strlist *warnings, struct dur_error *err);
+
 /* One result to and from JSON (the per-method part of the document). */
 json_t *est_result_to_json(const struct dur_estimate_result *r, const char *const *lists, int k);
 dur_err est_result_from_json(const json_t *j, const char *name, const char *path,
