@@ -275,7 +275,7 @@ void rpt_estimate_words(struct rpt *r, const struct rpt_manifest *m)
 			NULL);
 		rpt_raw(r, "</p>\n");
 	}
-	if (os.out) {
+	if (os.out == 1) {
 		for (size_t i = 0; i < t->nomit; i++) {
 			const struct dur_estimate_omission *o = &t->omit[i];
 			if (!o->have_estimate || !outside(x, o->estimate))
@@ -287,6 +287,44 @@ void rpt_estimate_words(struct rpt *r, const struct rpt_manifest *m)
 				rpt_habout(r, o->estimate), NULL);
 			rpt_raw(r, "</p>\n");
 		}
+	} else if (os.out > 1) {
+		char k[24];
+		snprintf(k, sizeof(k), "%zu", os.out);
+		snprintf(n, sizeof(n), "%zu", os.n);
+		rpt_raw(r, "<div class=\"caution\"><p>");
+		rpt_say(r, os.out == os.n
+			? TR(DUR_N_("The figure leans on single lists: leaving out any one of the {n} "
+				    "lists moves the estimate outside the interval."))
+			: TR(DUR_N_("The figure leans on single lists: leaving out any one of {k} of "
+				    "the {n} lists moves the estimate outside the interval.")), "k", k,
+			"n", n, NULL);
+		rpt_raw(r, "</p>\n<ul>\n");
+		for (size_t i = 0; i < t->nomit; i++) {
+			const struct dur_estimate_omission *o = &t->omit[i];
+			if (!o->have_estimate || !outside(x, o->estimate))
+				continue;
+			rpt_raw(r, "<li>");
+			rpt_say(r, TR(DUR_N_("without {list}: {est}")), "list", rpt_h(r, o->list), "est",
+				rpt_habout(r, o->estimate), NULL);
+			rpt_raw(r, "</li>\n");
+		}
+		rpt_raw(r, "</ul></div>\n");
+	}
+	if (t->catchability.tested && t->catchability.warn) {
+		const struct dur_estimate_catchability *c = &t->catchability;
+		rpt_raw(r, "<p class=\"caution\"><strong>");
+		rpt_text(r, TR(DUR_N_("The lists seem to share who they find.")));
+		rpt_raw(r, "</strong> ");
+		rpt_text(r, TR(DUR_N_("People found by one list tend to be found by the others too, "
+				      "so the people no list found are likely to be more than this "
+				      "estimate says.")));
+		if (isfinite(c->low) && isfinite(c->high)) {
+			rpt_raw(r, " ");
+			rpt_say(r, TR(DUR_N_("The models that allow for it (Mth) give from {low} to "
+					     "{high}.")),
+				"low", rpt_habout(r, c->low), "high", rpt_habout(r, c->high), NULL);
+		}
+		rpt_raw(r, "</p>\n");
 	}
 	rpt_raw(r, "<p>");
 	rpt_text(r, TR(DUR_N_("What the number counts: people who fit the definitions these lists "
@@ -1414,6 +1452,55 @@ static void interval_table(struct rpt *r, const struct dur_estimate_result *x)
 	rpt_raw(r, "</tbody></table>\n");
 }
 
+static void catchability_table(struct rpt *r, const struct dur_estimate_catchability *c)
+{
+	char t[64];
+	if (!c->tested && !c->reason)
+		return;
+	rpt_raw(r, "<h4>");
+	rpt_text(r, TR(DUR_N_("Do the lists share who they find?")));
+	rpt_raw(r, "</h4>\n<p>");
+	rpt_text(r, TR(DUR_N_("A test from the table itself: the closed-population model Mth "
+			      "Poisson2 (people differ in how easily lists find them) against Mt "
+			      "(they do not), and how many pairs of lists overlap more than Mt "
+			      "expects. Differences between people raise every overlap; a "
+			      "dependence between two lists raises only theirs.")));
+	rpt_raw(r, "</p>\n");
+	if (!c->tested) {
+		rpt_raw(r, "<p>");
+		rpt_text(r, TR(DUR_N_("Not tested:")));
+		rpt_raw(r, " ");
+		rpt_en(r, c->reason ? c->reason : "");
+		rpt_raw(r, "</p>\n");
+		return;
+	}
+	rpt_raw(r, "<table class=\"kv\">\n<tbody>\n");
+	kv_row(r, TR(DUR_N_("Deviance of Mt less that of Mth Poisson2 (chi-square, 1 df)")),
+	       rpt_hnum(r, c->statistic, 3));
+	snprintf(t, sizeof(t), "%.3g", c->p);
+	kv_row(r, TR(DUR_N_("p-value")), rpt_h(r, t));
+	kv_row(r, TR(DUR_N_("Heterogeneity coefficient tau")), rpt_hnum(r, c->tau, 4));
+	{
+		char a[24], b[24];
+		struct dur_buf bb = { 0 };
+		snprintf(a, sizeof(a), "%d", c->pairs_over);
+		snprintf(b, sizeof(b), "%d", c->pairs);
+		rpt_sayb(r, &bb, TR(DUR_N_("{k} of {n}")), "k", a, "n", b, NULL);
+		kv_row(r, TR(DUR_N_("Pairs of lists that overlap more than Mt expects")), kept(r, &bb));
+	}
+	if (isfinite(c->low) && isfinite(c->high)) {
+		struct dur_buf bb = { 0 };
+		rpt_sayb(r, &bb, TR(DUR_N_("{low} to {high}")), "low", rpt_hcount(r, c->low), "high",
+			 rpt_hcount(r, c->high), NULL);
+		kv_row(r, TR(DUR_N_("Estimates of the Mth models")), kept(r, &bb));
+	}
+	kv_row(r, TR(DUR_N_("Verdict")), rpt_h(r, c->warn
+		? TR(DUR_N_("shared: p below 0.05, tau above 0, and at least half the pairs "
+			    "overlap more"))
+		: TR(DUR_N_("not shown by this test"))));
+	rpt_raw(r, "</tbody></table>\n");
+}
+
 static void warnings_list(struct rpt *r, const struct dur_strlist *w)
 {
 	if (!w->n) {
@@ -1503,6 +1590,7 @@ void rpt_estimate_method(struct rpt *r, const struct rpt_manifest *m)
 	rpt_text(r, TR(DUR_N_("The estimate and its interval")));
 	rpt_raw(r, "</h4>\n");
 	interval_table(r, x);
+	catchability_table(r, &t->catchability);
 	rpt_printf(r, "<h4 id=\"m%d-warnings\">", m->index);
 	rpt_text(r, TR(DUR_N_("Warnings")));
 	rpt_raw(r, "</h4>\n");

@@ -28,6 +28,7 @@ const char rpt_css[] =
 	"p.headline{font-size:1.35rem;line-height:1.35;font-weight:600;margin:.4rem 0 1rem}\n"
 	".caution,.alert,.notice{padding:.55rem .9rem;margin:1rem 0}\n"
 	".caution{border-left:5px solid var(--verm);background:#FDF1E8}\n"
+	".caution p{margin:0 0 .3rem}.caution ul{margin:0;padding-left:1.3rem}\n"
 	".alert{border:2px solid var(--verm);background:#FDF1E8}\n"
 	".notice{border-left:5px solid var(--blue);background:#EEF5FA;font-size:.92rem}\n"
 	"figure{margin:1.6rem 0 2rem;padding:0}\n"

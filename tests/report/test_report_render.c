@@ -567,6 +567,40 @@ static void test_strata(void **state)
 	free(m);
 }
 
+/* The shared-catchability diagnostic, when the document has one: the Kosovo
+ * lists (Ball et al. 2002), where it warns; the figures are the document's. */
+static void test_catchability(void **state)
+{
+	char *csv, *m, *html, want[64];
+	size_t len;
+	const char *texts[1], *names[1] = { "k.json" };
+	struct dur_manifest *man = NULL;
+	json_t *c;
+	(void)state;
+	if (!test_have_shared())
+		skip();
+	csv = test_slurp(test_shared_path("mse/kosovo.csv"), &len);
+	assert_non_null(csv);
+	m = manifest_of(csv, "kosovo.csv", 0, 0, NULL);
+	assert_int_equal(dur_manifest_parse(m, strlen(m), "k.json", &man, NULL), DUR_OK);
+	c = json_object_get(json_object_get(man->result, "diagnostics"), "catchability");
+	assert_true(json_is_true(json_object_get(c, "warn")));
+	texts[0] = m;
+	html = render(texts, names, 1, NULL, DUR_OK, NULL);
+	assert_has(html, "<p class=\"caution\"><strong>The lists seem to share who they find.");
+	assert_has(html, "Do the lists share who they find?");
+	snprintf(want, sizeof(want), "<td>%lld of %lld</td>",
+		 (long long)json_integer_value(json_object_get(c, "pairs_over")),
+		 (long long)json_integer_value(json_object_get(c, "pairs")));
+	assert_has(html, want);
+	/* the caution comes before what the number counts */
+	assert_true(strstr(html, "The lists seem to share") < strstr(html, "What the number counts"));
+	dur_manifest_free(man);
+	free(html);
+	free(m);
+	free(csv);
+}
+
 /* ---- the readers ----------------------------------------------------------------------------- */
 
 static void screen_bad(const char *from, const char *to, const char *expect)
@@ -666,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_screen_and_link),
 		cmocka_unit_test(test_spanish),
 		cmocka_unit_test(test_strata),
+		cmocka_unit_test(test_catchability),
 		cmocka_unit_test(test_readers),
 	};
 	gsl_set_error_handler_off();
