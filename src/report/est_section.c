@@ -1219,6 +1219,7 @@ static const struct {
 	{ "model", DUR_N_("the model, or how it is chosen") },
 	{ "pthresh", DUR_N_("step by step: a pair is added while its p-value is below this") },
 	{ "seed", DUR_N_("the random seed: every random draw comes from it") },
+	{ "sep", DUR_N_("the character between values in the input") },
 	{ "select", DUR_N_("search every model and keep the best by this criterion (none: no "
 			   "search)") },
 };
