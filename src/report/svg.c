@@ -334,7 +334,7 @@ static void y_axis(const struct rpt *r, struct dur_buf *b, const struct rpt_scal
 
 void rpt_svg_histogram(const struct rpt *r, struct dur_buf *b, const struct rpt_histogram *hg)
 {
-	double w = 720, h = 300, left = 64, right = w - 20, top = 44, bottom = h - 52;
+	double w = 720, h = 310, left = 64, right = w - 20, top = 54, bottom = h - 52;
 	double xt[RPT_MAX_TICKS], yt[RPT_MAX_TICKS], xstep, ystep, ymax = 0, lo, hi;
 	struct rpt_scale sx, sy;
 	int nxt, nyt;
@@ -384,10 +384,13 @@ void rpt_svg_histogram(const struct rpt *r, struct dur_buf *b, const struct rpt_
 	x_axis(r, b, &sx, xt, nxt, hg->axis_decimals >= 0 ? hg->axis_decimals
 							   : rpt_tick_decimals(xstep),
 	       bottom, top, hg->axis);
-	/* labels in rows above the plot, each in the first row where it fits */
+	/* labels in rows above the plot, each in the first row where it neither
+	 * overlaps another label nor is crossed by another mark's line (a line
+	 * runs from its label's row down to the axis) */
 	{
-		double used[3][8][2];
-		int nused[3] = { 0, 0, 0 };
+		double px0[8], px1[8], pxl[8];
+		int prow[8], np = 0;
+		const char *anchors[8] = { 0 };
 		for (size_t i = 0; i < hg->nmarks && i < 8; i++) {
 			const struct rpt_mark *m = &hg->marks[i];
 			double x = rpt_scale_map(&sx, m->x), tw, x0;
@@ -396,7 +399,6 @@ void rpt_svg_histogram(const struct rpt *r, struct dur_buf *b, const struct rpt_
 			if (!isfinite(m->x))
 				continue;
 			tw = m->label ? rpt_text_width(m->label, SMALL) : 0;
-			/* a lower end's label to the left of its line, an upper end's to the right */
 			anchor = m->side < 0 ? "end" : m->side > 0 ? "start" : "middle";
 			x0 = m->side < 0 ? x - 4 - tw : m->side > 0 ? x + 4 : x - tw / 2;
 			/* no room on its side: the other side, else against the edge */
@@ -410,19 +412,40 @@ void rpt_svg_histogram(const struct rpt *r, struct dur_buf *b, const struct rpt_
 			}
 			for (; row < 2; row++) {
 				int clash = 0;
-				for (int k = 0; k < nused[row]; k++)
-					clash |= x0 < used[row][k][1] + 6 && x0 + tw + 6 > used[row][k][0];
+				for (int k = 0; k < np; k++) {
+					if (prow[k] == row)
+						clash |= x0 < px1[k] + 6 && x0 + tw + 6 > px0[k];
+					if (prow[k] < row)
+						clash |= pxl[k] > x0 - 3 && pxl[k] < x0 + tw + 3;
+					if (prow[k] > row)
+						clash |= x > px0[k] - 3 && x < px1[k] + 3;
+				}
 				if (!clash)
 					break;
 			}
-			used[row][nused[row]][0] = x0;
-			used[row][nused[row]++][1] = x0 + tw;
-			line(b, x, 8 + 14.0 * row, x, bottom, m->dashed ? "#333333" : RPT_VERMILLION,
+			px0[np] = x0;
+			px1[np] = x0 + tw;
+			pxl[np] = x;
+			prow[np++] = row;
+			line(b, x, 18 + 14.0 * row, x, bottom, m->dashed ? "#333333" : RPT_VERMILLION,
 			     m->dashed ? 1.5 : 2.5, m->dashed ? "5 4" : NULL);
+			anchors[i] = anchor;
+		}
+		/* the labels over the lines, with a white halo where a line still
+		 * crosses one */
+		for (size_t i = 0, k = 0; i < hg->nmarks && i < 8; i++) {
+			const struct rpt_mark *m = &hg->marks[i];
+			const char *a = anchors[i];
+			if (!isfinite(m->x))
+				continue;
 			if (m->label)
-				text_at(b, strcmp(anchor, "start") == 0 ? x0 : strcmp(anchor, "end") == 0
-					? x0 + tw : x0 + tw / 2, 14 + 14.0 * row, anchor, SMALL,
-					m->dashed ? "#222222" : "#A33F00", m->label);
+				svgf(b, "<text x=\"%c\" y=\"%c\" text-anchor=\"%r\" font-size=\"%c\" "
+				     "fill=\"%r\" stroke=\"#FFFFFF\" stroke-width=\"3\" "
+				     "paint-order=\"stroke\">%s</text>\n",
+				     strcmp(a, "start") == 0 ? px0[k] : strcmp(a, "end") == 0 ? px1[k]
+				     : (px0[k] + px1[k]) / 2, 14 + 14.0 * prow[k], a, SMALL,
+				     m->dashed ? "#222222" : "#A33F00", m->label);
+			k++;
 		}
 	}
 	dur_buf_puts(b, "</svg>\n");
