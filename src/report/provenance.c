@@ -160,6 +160,14 @@ void rpt_provenance(struct rpt *r, const struct rpt_manifest *m)
 	rpt_raw(r, c ? c : "");
 	free(c);
 	rpt_raw(r, "</pre>\n<p>");
+	for (size_t i = 0; i < x->ninputs; i++)
+		if (m->check[i] == RPT_MISSING) {
+			rpt_text(r, TR(DUR_N_("Some inputs were not beside the manifest: copy them "
+					      "there first, or add --allow-outside to read them where "
+					      "the manifest recorded them.")));
+			rpt_raw(r, " ");
+			break;
+		}
 	rpt_text(r, TR(DUR_N_("Run in the folder of the manifest, with its inputs beside it, this "
 			      "checks each input's size and SHA-256 before reading it, runs the "
 			      "same method with the same parameters and random seed, and compares "
