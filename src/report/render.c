@@ -433,6 +433,31 @@ static void foot(struct rpt *r, size_t n)
 	rpt_raw(r, "</p></footer>\n</div>\n</body>\n</html>\n");
 }
 
+/* Does catalogue c translate the report?  Its section titles tell. */
+static int translated(const dur_catalogue *c)
+{
+	static const char *const probe[] = { DUR_N_("In plain words"), DUR_N_("Figures"),
+					     DUR_N_("Provenance") };
+	for (size_t i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
+		if (dur_catalogue_get(c, probe[i]) == probe[i])
+			return 0;
+	return 1;
+}
+
+/* "en, es": the languages the report is written in. */
+static void languages(char *buf, size_t size)
+{
+	size_t n;
+	const char *const *l = dur_catalogue_languages(&n);
+	snprintf(buf, size, "en");
+	for (size_t i = 1; i < n; i++) {
+		dur_catalogue *c = NULL;
+		if (dur_catalogue_open(l[i], &c, NULL) == DUR_OK && translated(c))
+			snprintf(buf + strlen(buf), size - strlen(buf), ", %s", l[i]);
+		dur_catalogue_free(c);
+	}
+}
+
 static int cmp_kind(const void *a, const void *b)
 {
 	const struct rpt_manifest *x = a, *y = b;
@@ -474,6 +499,13 @@ dur_err dur_report_render(const struct dur_report_input *in, size_t n,
 	if (opt->lang && strcmp(opt->lang, "en") != 0 &&
 	    (rc = dur_catalogue_open(opt->lang, &cat, err)))
 		return rc;
+	if (cat && !translated(cat)) {
+		char have[256];
+		languages(have, sizeof(have));
+		dur_catalogue_free(cat);
+		return dur_error_set(err, DUR_EINVAL, "the report is not translated into '%.16s' yet "
+				     "(it is in: %s)", opt->lang, have);
+	}
 	if (!(ms = calloc(n, sizeof(*ms)))) {
 		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
 		goto out;

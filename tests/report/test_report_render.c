@@ -460,6 +460,11 @@ static void test_bad_input(void **state)
 	o.lang = "xx";
 	render(texts, names, 1, &o, DUR_EINVAL, &err);
 	assert_has(err.msg, "no catalogue");
+	/* a catalogue without the report's strings (French, for now) is refused
+	 * rather than giving English text marked as French */
+	o.lang = "fr";
+	render(texts, names, 1, &o, DUR_EINVAL, &err);
+	assert_has(err.msg, "the report is not translated into 'fr' yet (it is in: en, es)");
 	free(m);
 }
 
