@@ -36,6 +36,8 @@ static const struct {
 	{ "mth-gamma", DUR_N_("Mth Gamma, people differ") },
 	{ "mb", DUR_N_("Mb, listing changes people") },
 	{ "mbh", DUR_N_("Mbh, people differ and change") },
+	{ "bma", DUR_N_("model averaging over graphs (Bayesian)") },
+	{ "lcmcr", DUR_N_("latent classes (Bayesian)") },
 };
 
 /* A method's name for people (plain text: escape it where it is written). */
@@ -85,6 +87,10 @@ static void note_refs(struct rpt *r, const struct dur_estimate_result *x)
 		r->refs |= RPT_REF_PROFILE;
 	if (x->interval.method == DUR_INTERVAL_CREDIBLE)
 		r->refs |= RPT_REF_BAYES;
+	if (x->method && strcmp(x->method, "bma") == 0)
+		r->refs |= RPT_REF_BMA;
+	if (x->method && strcmp(x->method, "lcmcr") == 0)
+		r->refs |= RPT_REF_LCMCR;
 }
 
 /* Is a compared method the chosen one again (the comparison repeats it)? */

@@ -254,9 +254,11 @@ static void references(struct rpt *r)
 		  "B. W. (1993). A three-sample multiple-recapture approach to census population "
 		  "estimation with heterogeneous catchability. Journal of the American "
 		  "Statistical Association 88(423), 1137-1148." },
-		{ RPT_REF_BAYES, "Madigan, D. and York, J. C. (1997). Bayesian methods for "
+		{ RPT_REF_BMA, "Madigan, D. and York, J. C. (1997). Bayesian methods for "
 		  "estimation of the size of a closed population. Biometrika 84(1), 19-31." },
-		{ RPT_REF_BAYES, "Manrique-Vallier, D. (2016). Bayesian population size estimation "
+		{ RPT_REF_BMA, "Johndrow, J., Lum, K. and Ball, P. (2023). dga: capture-recapture "
+		  "estimation using Bayesian model averaging. R package 2.0.2." },
+		{ RPT_REF_LCMCR, "Manrique-Vallier, D. (2016). Bayesian population size estimation "
 		  "using Dirichlet process mixtures. Biometrics 72(4), 1246-1254." },
 		{ RPT_REF_LINK, "Schnell, R., Bachteler, T. and Reiher, J. (2009). "
 		  "Privacy-preserving record linkage using Bloom filters. BMC Medical Informatics "

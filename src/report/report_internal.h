@@ -77,6 +77,8 @@ const char *rpt_hcell(struct rpt *r, double x);
 #define RPT_REF_LINK 64u
 #define RPT_REF_AIC 128u
 #define RPT_REF_BAYES 256u
+#define RPT_REF_BMA 512u
+#define RPT_REF_LCMCR 1024u
 
 /* Text that is not translated (it comes from a manifest, in English):
  * escaped, and marked lang="en" in a report in another language. */
