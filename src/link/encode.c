@@ -980,9 +980,9 @@ dur_err dur_link_enc_read(const void *buf, size_t len, const char *name,
 	if (get16(p + 8) == 1)
 		return dur_error_set(err, DUR_EPARSE,
 				     "'%s' has format version 1 (duress 0.1), which this duress no "
-				     "longer reads: its balancing can be undone from the file alone. "
-				     "Encode the list again with 'duress link encode' (and a schema "
-				     "with \"diffusion\" hardening, docs/link.md section 4)", name);
+				     "longer reads, as its balancing can be undone from the file alone: "
+				     "encode the list again with 'duress link encode' (with a schema "
+				     "whose hardening is \"diffusion\", docs/link.md section 4)", name);
 	if (get16(p + 8) != ENC_VERSION)
 		return dur_error_set(err, DUR_EPARSE,
 				     "'%s' has format version %u; this duress reads version %d",

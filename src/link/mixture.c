@@ -171,6 +171,23 @@ dur_err link_mix_fit(const double *score, const unsigned char *second, size_t n,
 		m->separated = m->mean1 > m->mean0 && pi * (double)n >= 1.0 &&
 			       sqrt(2.0) * (m->mean1 - m->mean0) >=
 			       p->min_separation * sqrt(m->sd0 * m->sd0 + m->sd1 * m->sd1);
+		if (m->separated) {
+			/* and two components must explain the scores better than
+			   one by the BIC (Schwarz 1978): 3 more parameters, so a
+			   log-likelihood gain above 1.5 ln n; a Beta split in two
+			   where there is one (lists that share nobody) is not */
+			double l2 = 0, l1 = 0, a, b, mu, v;
+			moments(x, NULL, n, &mu, &v);
+			beta_mom(mu, v, &a, &b);
+			for (size_t i = 0; i < n; i++) {
+				double u1 = log(pi) + beta_logpdf(x[i], a1, b1);
+				double u0 = log1p(-pi) + beta_logpdf(x[i], a0, b0);
+				double hi = fmax(u0, u1);
+				l2 += hi + log(exp(u0 - hi) + exp(u1 - hi));
+				l1 += beta_logpdf(x[i], a, b);
+			}
+			m->separated = l2 - l1 > 1.5 * log((double)n);
+		}
 	}
 	if (!m->separated) {
 		/* one component: every score a non-match */

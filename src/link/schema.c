@@ -522,7 +522,7 @@ dur_err dur_link_schema_parse(const char *buf, size_t len, const char *name,
 		}
 		s->diffusion_from = v;
 		s->harden = (b ? DUR_LINK_HARDEN_BALANCE : 0) | (x ? DUR_LINK_HARDEN_XOR_FOLD : 0) |
-			    (v ? DUR_LINK_HARDEN_DIFFUSION : 0);
+			    (s->diffusion ? DUR_LINK_HARDEN_DIFFUSION : 0);
 	}
 	s->lsh_bands = LINK_DEFAULT_BANDS;
 	s->lsh_rows = LINK_DEFAULT_ROWS;
