@@ -17,6 +17,7 @@
 #include <sodium.h>
 #include <duress/csv.h>
 #include <duress/link.h>
+#include <duress/table.h>
 
 #define CMD "link"
 #define LINK_MAX_INPUT ((size_t)1 << 30)
@@ -55,6 +56,16 @@ const char usage_link[] =
 	"  --histories FILE   write one row per person, 0/1 per list (for estimate)\n"
 	"  --table FILE       write the aggregated capture table (list names, count)\n"
 	"  --kernel NAME      (match) auto, portable, popcnt, avx2 or avx512\n"
+	"  --threads N        (match) threads to score with (default: every core);\n"
+	"                     the result is the same for any N\n"
+	"  --no-blocking      (match) score all pairs, not only those that share a\n"
+	"                     blocking key\n"
+	"  --histories-weakest  (match, plain) add a column link_weakest to\n"
+	"                     --histories: each person's least sure link\n"
+	"  --table-draws N    (match) write N capture tables drawn from the link\n"
+	"                     probabilities to --draws FILE (draw,<lists>,count)\n"
+	"  --draws FILE       where --table-draws writes\n"
+	"  --seed S           (match) seed of the draws (default 1)\n"
 	"  -q, --quiet        no summary\n"
 	"\n"
 	"A FILE of '-' is standard output.  See docs/link.md for the schema, the\n"
@@ -69,6 +80,8 @@ struct link_opts {
 	const char *pairs, *histories, *table;
 	const char *names;
 	const char *kernel;
+	const char *threads, *draws_n, *draws, *seed;
+	int no_blocking, weakest;
 	double threshold;
 	int have_threshold;
 	double bridge;
@@ -119,6 +132,21 @@ static int parse_opts(int argc, char **argv, struct link_opts *o)
 		}
 		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			o->quiet = 1;
+			continue;
+		}
+		if (strcmp(a, "--no-blocking") == 0 || strcmp(a, "--histories-weakest") == 0) {
+			if (a[2] == 'n')
+				o->no_blocking = 1;
+			else
+				o->weakest = 1;
+			continue;
+		}
+		if (opt_val(argc, argv, &i, "--threads", &o->threads, &bad) ||
+		    opt_val(argc, argv, &i, "--table-draws", &o->draws_n, &bad) ||
+		    opt_val(argc, argv, &i, "--draws", &o->draws, &bad) ||
+		    opt_val(argc, argv, &i, "--seed", &o->seed, &bad)) {
+			if (bad)
+				return cli_usage_error(CMD, "option '%s' needs a value", a);
 			continue;
 		}
 		if (opt_val(argc, argv, &i, "--schema", &o->schema, &bad) ||
@@ -264,7 +292,8 @@ static int cmd_encode(struct link_opts *o)
 		return cli_usage_error(CMD, "the secret and the list cannot both come from "
 				       "standard input");
 	if (o->pairs || o->histories || o->table || o->names || o->have_threshold ||
-	    o->have_bridge || o->kernel)
+	    o->have_bridge || o->kernel || o->threads || o->no_blocking || o->draws_n ||
+	    o->draws || o->seed || o->weakest)
 		return cli_usage_error(CMD, "encode takes --schema, --secret-file, --id-column "
 				       "and -o only");
 	if ((!o->output || strcmp(o->output, "-") == 0) && isatty(STDOUT_FILENO))
@@ -377,7 +406,8 @@ static int write_outputs(const struct link_opts *o, const struct dur_link_result
 	struct cli_out out[3];
 	const char *path[3] = { o->pairs, o->histories, o->table };
 	dur_err (*fn[3])(const struct dur_link_result *, FILE *, struct dur_error *) = {
-		dur_link_write_pairs, dur_link_write_histories, dur_link_write_table };
+		dur_link_write_pairs, o->weakest ? dur_link_write_histories_weakest
+				    : dur_link_write_histories, dur_link_write_table };
 	int nstdout = 0;
 
 	memset(out, 0, sizeof(out));
@@ -424,6 +454,67 @@ static void summary(const struct link_opts *o, const struct dur_link_result *r)
 		fprintf(f, ", %zu weak bridge%s refused", r->bridges_refused,
 			r->bridges_refused == 1 ? "" : "s");
 	fputc('\n', f);
+	if (r->all_pairs)
+		fprintf(f, "threshold %.4f (%s), %zu of %zu pairs scored%s\n", r->fit.threshold,
+			o->have_threshold ? "given" :
+			r->fit.fitted && r->fit.separated ? "chosen from the scores" :
+			r->fit.fitted ? "the schema's: the scores show no group of matches" :
+			"the schema's: too few records to choose one", r->comparisons, r->all_pairs,
+			r->truncated ? " (some records had more candidates than were kept)" : "");
+}
+
+/* --table-draws N --draws FILE: "draw,<lists>,count", one block per draw. */
+static int write_draws(const struct link_opts *o, const struct dur_link_result *r,
+		       struct dur_link_encodings **enc)
+{
+	struct dur_error err = DUR_ERROR_INIT;
+	struct dur_table **t = NULL;
+	struct cli_out out = { 0 };
+	double n, seed = 1;
+	int rc = EXIT_FAIL;
+
+	if (cli_parse_double(o->draws_n, &n) || n < 1 || n > 100000 || n != (size_t)n)
+		return cli_usage_error(CMD, "--table-draws must be a whole number from 1 to "
+				       "100000");
+	if (o->seed && (cli_parse_double(o->seed, &seed) || seed < 0 || seed != (uint64_t)seed))
+		return cli_usage_error(CMD, "--seed must be a whole number");
+	if (dur_link_draw_tables(r, (const struct dur_link_encodings *const *)enc, (size_t)n,
+				 (uint64_t)seed, &t, &err) || cli_out_open(&out, o->draws, &err))
+		goto fail;
+	for (size_t d = 0; d < (size_t)n; d++) {
+		char *buf = NULL, *line, *save = NULL;
+		size_t len = 0;
+		FILE *mf = open_memstream(&buf, &len);
+		int first = 1;
+		if (!mf || dur_table_write_csv(t[d], mf, &err)) {
+			if (mf)
+				fclose(mf);
+			free(buf);
+			cli_out_abort(&out);
+			goto fail;
+		}
+		fclose(mf);
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (first && d == 0)
+				fprintf(out.f, "draw,%s\n", line);
+			else if (!first)
+				fprintf(out.f, "%zu,%s\n", d + 1, line);
+			first = 0;
+		}
+		free(buf);
+	}
+	if (cli_out_commit(&out, &err))
+		goto fail;
+	rc = EXIT_OK;
+	goto out;
+fail:
+	cli_error(CMD, "%s", err.msg);
+out:
+	if (t)
+		for (size_t d = 0; d < (size_t)n; d++)
+			dur_table_free(t[d]);
+	free(t);
+	return rc;
 }
 
 static int cmd_match(struct link_opts *o)
@@ -441,19 +532,27 @@ static int cmd_match(struct link_opts *o)
 	if (o->secret || o->id_column || o->output)
 		return cli_usage_error(CMD, "match takes no --secret-file, --id-column or -o "
 				       "(see --pairs, --histories, --table)");
+	if (!o->draws_n != !o->draws)
+		return cli_usage_error(CMD, "--table-draws N and --draws FILE go together");
 	if ((rc = list_names(o, names)) != 0)
 		goto out;
 	rc = EXIT_FAIL;
 	if (load_schema(o->schema, &s, &err))
 		goto fail;
 	p = dur_link_match_default_params(s);
-	if (o->have_threshold) {
+	if (o->have_threshold)
 		p.threshold = o->threshold;
-		if (p.bridge_threshold > p.threshold)
-			p.bridge_threshold = o->threshold - 0.1 > 0 ? o->threshold - 0.1 : 0;
-	}
 	if (o->have_bridge)
 		p.bridge_threshold = o->bridge;
+	p.blocking = !o->no_blocking;
+	if (o->threads) {
+		double t;
+		if (cli_parse_double(o->threads, &t) || t < 1 || t > 256 || t != (unsigned)t) {
+			rc = cli_usage_error(CMD, "--threads must be a whole number from 1 to 256");
+			goto out;
+		}
+		p.threads = (unsigned)t;
+	}
 	if (o->kernel) {
 		static const enum dur_link_kernel ks[] = { DUR_LINK_KERNEL_AUTO,
 			DUR_LINK_KERNEL_PORTABLE, DUR_LINK_KERNEL_POPCNT, DUR_LINK_KERNEL_AVX2,
@@ -483,6 +582,8 @@ static int cmd_match(struct link_opts *o)
 			   (const char *const *)names, o->nin, &p, &r, &err))
 		goto fail;
 	if ((rc = write_outputs(o, r)) != EXIT_OK)
+		goto out;
+	if (o->draws_n && (rc = write_draws(o, r, enc)) != EXIT_OK)
 		goto out;
 	summary(o, r);
 	rc = EXIT_OK;
