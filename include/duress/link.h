@@ -401,8 +401,9 @@ struct dur_link_match_params {
 	double fallback_bridge;  /* and the bridge threshold then */
 	size_t max_iter;         /* EM iterations; 500 */
 	double tol;              /* EM stops when no parameter moves more; 1e-9 */
-	double min_separation;   /* the components must lie this many pooled
-				    standard deviations apart; 2 */
+	double min_separation;   /* Ashman's D the components must reach; 2 */
+	size_t min_scores;       /* with fewer scores (two per record) than this
+				    the fallback threshold is used; 200 */
 };
 
 /*

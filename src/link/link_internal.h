@@ -105,6 +105,7 @@ struct link_mix_params {
 	double fallback;         /* threshold when there is nothing to fit */
 	double fallback_bridge;
 	double min_separation;
+	size_t min_points;
 	double tol;
 	size_t max_iter;
 };

@@ -320,6 +320,7 @@ struct dur_link_match_params dur_link_match_default_params(const dur_link_schema
 	p.max_iter = 500;
 	p.tol = 1e-9;
 	p.min_separation = 2.0;
+	p.min_scores = 200;
 	return p;
 }
 
@@ -977,11 +978,12 @@ dur_err dur_link_match(const struct dur_link_encodings *const *lists, const char
 	mp.fallback = p.fallback;
 	mp.fallback_bridge = p.fallback_bridge;
 	mp.min_separation = p.min_separation;
+	mp.min_points = p.min_scores;
 	mp.tol = p.tol;
 	mp.max_iter = p.max_iter;
 	if ((rc = link_mix_fit(pts, sec, npts, &mp, &mix, err)))
 		goto out;
-	r->fit.fitted = p.threshold == 0.0;
+	r->fit.fitted = p.threshold == 0.0 && npts >= p.min_scores;
 	r->fit.separated = mix.separated;
 	r->fit.threshold = p.threshold > 0 ? p.threshold : mix.threshold;
 	r->fit.bridge = p.bridge_threshold > 0 ? p.bridge_threshold :

@@ -83,7 +83,7 @@ dur_err link_mix_fit(const double *score, const unsigned char *second, size_t n,
 	memset(m, 0, sizeof(*m));
 	m->eps = p->eps;
 	m->points = n;
-	if (n < 4) {
+	if (n < 4 || n < p->min_points) {
 		/* nothing to fit: the fallback */
 		m->threshold = p->fallback;
 		m->bridge = p->fallback_bridge;

@@ -1084,7 +1084,7 @@ static void test_link_mixture_recovers_components(void **state)
 	double *x = malloc(n * sizeof(double));
 	unsigned char *sec = malloc(n);
 	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
-	struct link_mix_params mp = { 1e-4, 0.8, 0.7, 2.0, 1e-10, 1000 };
+	struct link_mix_params mp = { 1e-4, 0.8, 0.7, 2.0, 200, 1e-10, 1000 };
 	struct link_mix m;
 	(void)state;
 	gsl_rng_set(g, 2024);
