@@ -352,7 +352,9 @@ static void hash_token(const unsigned char key[32], const char *tok, size_t len,
 static void lsh_token(struct dur_link_encoder *e, size_t field, const char *tok, size_t len)
 {
 	size_t nh = e->s->lsh_bands * e->s->lsh_rows;
-	unsigned char fb = (unsigned char)field, h[8];
+	/* text fields share one tag, so that a given name and a surname
+	   written in each other's place still share their q-grams */
+	unsigned char fb = e->s->field[field].type == DUR_LINK_TEXT ? 255 : (unsigned char)field, h[8];
 	crypto_generichash_state st;
 	uint64_t x = 0;
 
@@ -373,11 +375,14 @@ static void lsh_token(struct dur_link_encoder *e, size_t field, const char *tok,
 	sodium_memzero(&x, sizeof(x));
 }
 
-static void token(struct dur_link_encoder *e, size_t field, const char *tok, size_t len)
+/* A token of the filter; `lsh` says whether it is also a blocking token. */
+static void token(struct dur_link_encoder *e, size_t field, const char *tok, size_t len,
+		  int lsh)
 {
 	hash_token(e->key->field[field], tok, len, e->s->field[field].bits_per_token, e->base,
 		   e->mb);
-	lsh_token(e, field, tok, len);
+	if (lsh)
+		lsh_token(e, field, tok, len);
 }
 
 /* Tokens of one normalised value: q-grams for text; "Y:yyyy" "M:mm"
@@ -390,13 +395,18 @@ static dur_err add_field(struct dur_link_encoder *e, size_t field, const char *v
 	char tok[32];
 	dur_err rc;
 
+	/* Blocking tokens are those that few records share: q-grams of text,
+	   a date whole and with one of its parts left out, a number whole and
+	   its digit pairs.  The digits in place, months, days and lengths,
+	   which most records share with many others, go into the filter only
+	   (in MinHash they would make huge buckets of unrelated records). */
 	if (fd->type == DUR_LINK_TEXT) {
 		char **g = NULL;
 		size_t ng = 0;
 		if ((rc = dur_link_qgrams(v, fd->qgram, fd->pad, &g, &ng, err)))
 			return rc;
 		for (size_t i = 0; i < ng; i++) {
-			token(e, field, g[i], strlen(g[i]));
+			token(e, field, g[i], strlen(g[i]), 1);
 			sodium_memzero(g[i], strlen(g[i]));
 			free(g[i]);
 		}
@@ -404,33 +414,54 @@ static dur_err add_field(struct dur_link_encoder *e, size_t field, const char *v
 	} else if (fd->type == DUR_LINK_DATE) {
 		/* v is YYYY-MM-DD */
 		snprintf(tok, sizeof(tok), "Y:%.4s", v);
-		token(e, field, tok, strlen(tok));
+		token(e, field, tok, strlen(tok), 0);
 		snprintf(tok, sizeof(tok), "M:%.2s", v + 5);
-		token(e, field, tok, strlen(tok));
+		token(e, field, tok, strlen(tok), 0);
 		snprintf(tok, sizeof(tok), "D:%.2s", v + 8);
-		token(e, field, tok, strlen(tok));
+		token(e, field, tok, strlen(tok), 0);
 		/* and each digit in its place, so that one mistyped digit still
 		   leaves 7 of 8 of these in common */
 		for (size_t i = 0, d = 0; i < 10; i++) {
 			if (v[i] == '-')
 				continue;
 			snprintf(tok, sizeof(tok), "d%zu:%c", d++, v[i]);
-			token(e, field, tok, strlen(tok));
+			token(e, field, tok, strlen(tok), 0);
+		}
+		if (e->s->lsh_bands) {
+			snprintf(tok, sizeof(tok), "YMD:%.10s", v);
+			lsh_token(e, field, tok, strlen(tok));
+			snprintf(tok, sizeof(tok), "YM:%.7s", v);
+			lsh_token(e, field, tok, strlen(tok));
+			snprintf(tok, sizeof(tok), "MD:%.5s", v + 5);
+			lsh_token(e, field, tok, strlen(tok));
+			snprintf(tok, sizeof(tok), "YD:%.4s%.2s", v, v + 8);
+			lsh_token(e, field, tok, strlen(tok));
 		}
 	} else {
 		size_t n = strlen(v);
 		for (size_t i = 0; i < n && i < 64; i++) {
 			snprintf(tok, sizeof(tok), "%zu:%c", i, v[i]);
-			token(e, field, tok, strlen(tok));
+			token(e, field, tok, strlen(tok), 0);
 		}
 		/* digit pairs, which survive a digit inserted or dropped */
 		for (size_t i = 0; i + 1 < n && i < 64; i++) {
 			snprintf(tok, sizeof(tok), "b:%c%c", v[i], v[i + 1]);
-			token(e, field, tok, strlen(tok));
+			token(e, field, tok, strlen(tok), 1);
 		}
 		/* the length, so that "123" and "1234" differ beyond a digit */
 		snprintf(tok, sizeof(tok), "L:%zu", n);
-		token(e, field, tok, strlen(tok));
+		token(e, field, tok, strlen(tok), 0);
+		if (e->s->lsh_bands) {
+			/* the whole number (its hash; no copy is kept) */
+			crypto_generichash_state st;
+			unsigned char hv[16];
+			crypto_generichash_init(&st, NULL, 0, sizeof(hv));
+			crypto_generichash_update(&st, (const unsigned char *)"N:", 2);
+			crypto_generichash_update(&st, (const unsigned char *)v, n);
+			crypto_generichash_final(&st, hv, sizeof(hv));
+			lsh_token(e, field, (const char *)hv, sizeof(hv));
+			sodium_memzero(hv, sizeof(hv));
+		}
 	}
 	sodium_memzero(tok, sizeof(tok));
 	return DUR_OK;

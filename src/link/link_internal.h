@@ -12,9 +12,9 @@
 #define LINK_MAX_FIELDS 32
 #define LINK_MAX_FORMATS 16
 #define LINK_MAX_RULE_PARTS 8
-/* Blocking keys by default: 24 MinHash bands of 3 (docs/link.md §6). */
-#define LINK_DEFAULT_BANDS 24
-#define LINK_DEFAULT_ROWS 3
+/* Blocking keys by default: 96 MinHash bands of 5 (docs/link.md §6). */
+#define LINK_DEFAULT_BANDS 96
+#define LINK_DEFAULT_ROWS 5
 
 struct link_field {
 	char *name;

@@ -513,16 +513,24 @@ static void chunk_all_pairs(struct worker *W, size_t c)
 				continue;
 			dur_link_and_popcount(J->kern, fa, J->bf + lo * words, hi - lo, words, W->cnt);
 			W->ncomp += hi - lo;
-			for (size_t j = lo; j < hi; j++) {
-				uint32_t sum = wa + J->bw[j];
-				double s, bb = bar(J, a);
-				uint32_t bj = J->ob[j].i;
-				if (2.0 * (double)W->cnt[j - lo] < J->floor * (double)sum)
-					continue;
-				s = 2.0 * (double)W->cnt[j - lo] / (double)sum;
-				best_two(&W->b1[bj], &W->b2[bj], s);
-				if (s >= bb)
-					keep_best(J, a, s, bj);
+			/* no division per pair: s >= x is 2c >= x (wa + wb); the best
+			   two of B are indexed by sorted position (contiguous within
+			   the tile) and mapped back after the threads are done */
+			{
+				double bb = bar(J, a), fl = J->floor;
+				double *b1 = W->b1, *b2 = W->b2;
+				for (size_t j = lo; j < hi; j++) {
+					double sum = (double)(wa + J->bw[j]);
+					double twoc = 2.0 * (double)W->cnt[j - lo];
+					if (twoc < fl * sum)
+						continue;
+					if (twoc > b2[j] * sum)
+						best_two(&b1[j], &b2[j], twoc / sum);
+					if (twoc >= bb * sum) {
+						keep_best(J, a, twoc / sum, J->ob[j].i);
+						bb = bar(J, a);
+					}
+				}
 			}
 		}
 	}
@@ -590,7 +598,8 @@ static void chunk_blocked(struct worker *W, size_t c)
 			if (2.0 * (double)cnt < J->floor * (double)sum)
 				continue;
 			s = 2.0 * (double)cnt / (double)sum;
-			best_two(&W->b1[j], &W->b2[j], s);
+			if (s > W->b2[j])
+				best_two(&W->b1[j], &W->b2[j], s);
 			if (s >= bar(J, a))
 				keep_best(J, a, s, j);
 		}
@@ -755,6 +764,23 @@ static dur_err score_pair(const struct dur_link_encodings *A, const struct dur_l
 			best_two(&W[0].b1[j], &W[0].b2[j], W[t].b1[j]);
 			best_two(&W[0].b1[j], &W[0].b2[j], W[t].b2[j]);
 		}
+	if (!J.blocking) {
+		/* from sorted positions back to B's record numbers */
+		double *t1 = malloc(nb * sizeof(double)), *t2 = malloc(nb * sizeof(double));
+		if (!t1 || !t2) {
+			free(t1);
+			free(t2);
+			goto oom;
+		}
+		for (size_t j = 0; j < nb; j++) {
+			t1[J.ob[j].i] = W[0].b1[j];
+			t2[J.ob[j].i] = W[0].b2[j];
+		}
+		free(W[0].b1);
+		free(W[0].b2);
+		W[0].b1 = t1;
+		W[0].b2 = t2;
+	}
 	/* candidates, and the mixture's points: best and second best of
 	   every record that has them */
 	{

@@ -76,7 +76,7 @@ static void moments(const double *x, const double *w, size_t n, double *mu, doub
 dur_err link_mix_fit(const double *score, const unsigned char *second, size_t n,
 		     const struct link_mix_params *p, struct link_mix *m, struct dur_error *err)
 {
-	double *x = NULL, *r = NULL, mu0, v0, mu1, v1;
+	double *x = NULL, *r = NULL, *lx = NULL, *ly = NULL, mu0, v0, mu1, v1;
 	size_t n2 = 0, n1 = 0;
 	dur_err rc = DUR_OK;
 
@@ -92,12 +92,19 @@ dur_err link_mix_fit(const double *score, const unsigned char *second, size_t n,
 	}
 	x = malloc(n * sizeof(*x));
 	r = malloc(n * sizeof(*r));
-	if (!x || !r) {
+	lx = malloc(n * sizeof(*lx));
+	ly = malloc(n * sizeof(*ly));
+	if (!x || !r || !lx || !ly) {
 		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++)
+	/* log x and log(1 - x) once: the E step needs only them and, per
+	   iteration, the two log Beta functions */
+	for (size_t i = 0; i < n; i++) {
 		x[i] = clamp01(score[i], p->eps);
+		lx[i] = log(x[i]);
+		ly[i] = log1p(-x[i]);
+	}
 	/* start: non-matches from the second-best scores, matches from the
 	   scores clearly above them */
 	{
@@ -129,9 +136,10 @@ dur_err link_mix_fit(const double *score, const unsigned char *second, size_t n,
 		beta_mom(mu1, v1, &a1, &b1);
 		for (m->iterations = 0; m->iterations < p->max_iter; m->iterations++) {
 			double na0, nb0, na1, nb1, npi, sr = 0, d;
+			double c1 = log(pi) - gsl_sf_lnbeta(a1, b1), c0 = log1p(-pi) - gsl_sf_lnbeta(a0, b0);
 			for (size_t i = 0; i < n; i++) {
-				double l1 = log(pi) + beta_logpdf(x[i], a1, b1);
-				double l0 = log1p(-pi) + beta_logpdf(x[i], a0, b0);
+				double l1 = c1 + (a1 - 1.0) * lx[i] + (b1 - 1.0) * ly[i];
+				double l0 = c0 + (a0 - 1.0) * lx[i] + (b0 - 1.0) * ly[i];
 				double e = l0 - l1;
 				r[i] = e > 0 ? exp(-e) / (1.0 + exp(-e)) : 1.0 / (1.0 + exp(e));
 				sr += r[i];
@@ -176,15 +184,18 @@ dur_err link_mix_fit(const double *score, const unsigned char *second, size_t n,
 			   one by the BIC (Schwarz 1978): 3 more parameters, so a
 			   log-likelihood gain above 1.5 ln n; a Beta split in two
 			   where there is one (lists that share nobody) is not */
-			double l2 = 0, l1 = 0, a, b, mu, v;
+			double l2 = 0, l1 = 0, a, b, mu, v, c1, c0, c;
 			moments(x, NULL, n, &mu, &v);
 			beta_mom(mu, v, &a, &b);
+			c1 = log(pi) - gsl_sf_lnbeta(a1, b1);
+			c0 = log1p(-pi) - gsl_sf_lnbeta(a0, b0);
+			c = -gsl_sf_lnbeta(a, b);
 			for (size_t i = 0; i < n; i++) {
-				double u1 = log(pi) + beta_logpdf(x[i], a1, b1);
-				double u0 = log1p(-pi) + beta_logpdf(x[i], a0, b0);
+				double u1 = c1 + (a1 - 1.0) * lx[i] + (b1 - 1.0) * ly[i];
+				double u0 = c0 + (a0 - 1.0) * lx[i] + (b0 - 1.0) * ly[i];
 				double hi = fmax(u0, u1);
 				l2 += hi + log(exp(u0 - hi) + exp(u1 - hi));
-				l1 += beta_logpdf(x[i], a, b);
+				l1 += c + (a - 1.0) * lx[i] + (b - 1.0) * ly[i];
 			}
 			m->separated = l2 - l1 > 1.5 * log((double)n);
 		}
@@ -201,7 +212,7 @@ dur_err link_mix_fit(const double *score, const unsigned char *second, size_t n,
 		/* the lowest score above the non-match mean from which a pair is
 		   likelier a match (a grid of 1e-4 is finer than one bit of a
 		   1024-bit Dice score) */
-		m->crossing = 1.0;
+		m->crossing = NAN;
 		for (double s = m->mean0; s <= 1.0; s += 1e-4) {
 			struct link_mix t = *m;
 			if (link_mix_prob(&t, s) >= 0.5) {
@@ -210,6 +221,7 @@ dur_err link_mix_fit(const double *score, const unsigned char *second, size_t n,
 			}
 		}
 	}
+	m->tail = NAN;
 	{
 		/* fewer than one of the (1 - pi) n non-match scores expected above */
 		double n0 = (1.0 - m->pi) * (double)n, lo = m->mean0, hi = 1.0;
@@ -233,12 +245,36 @@ dur_err link_mix_fit(const double *score, const unsigned char *second, size_t n,
 	   match.c instead.)  Without one the lists seem to share (almost)
 	   nobody: the fallback (the schema's threshold) is kept unless the
 	   non-match tail reaches above it. */
-	m->threshold = m->separated ? m->crossing : fmax(m->tail, p->fallback);
+	/* a "match" component that does not reach beyond where the non-matches
+	   end is the tail of the non-matches split off (lists that share
+	   nobody, seen through blocking): no matches then */
+	if (m->separated && (!(m->mean1 > m->tail) || isnan(m->crossing))) {
+		double n0 = (double)n, lo = 0, hi = 1.0, mu, v;
+		m->separated = 0;
+		moments(x, NULL, n, &mu, &v);
+		beta_mom(mu, v, &m->a0, &m->b0);
+		m->pi = 0;
+		m->mean0 = mu;
+		m->sd0 = sqrt(v);
+		m->mean1 = m->sd1 = m->crossing = NAN;
+		lo = m->mean0;
+		for (int it = 0; it < 60; it++) {
+			double mid = 0.5 * (lo + hi);
+			if (gsl_cdf_beta_Q(mid, m->a0, m->b0) * n0 > 1.0)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		m->tail = hi;
+	}
+	m->threshold = m->separated ? m->crossing : p->fallback;
 	if (!(m->threshold > 0 && m->threshold <= 1.0))
 		m->threshold = p->fallback;
 	m->bridge = fmin(m->threshold, m->mean0);
 out:
 	free(x);
 	free(r);
+	free(lx);
+	free(ly);
 	return rc;
 }

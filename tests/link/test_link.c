@@ -500,10 +500,10 @@ static void test_link_encodings_file(void **state)
 	char *buf = to_memory(e, &len);
 	char *t = malloc(strlen(SCHEMA) + 1), *p;
 	(void)state;
-	/* header, 4 records of (id length, 2-byte id, 256-bit filter, 24
+	/* header, 4 records of (id length, 2-byte id, 256-bit filter, 96
 	   blocking keys of 4 bytes: the default lsh), checksum */
-	assert_int_equal(len, 96 + 4 * (2 + 2 + 32 + 24 * 4) + 32);
-	assert_int_equal(e->bands, 24);
+	assert_int_equal(len, 96 + 4 * (2 + 2 + 32 + 96 * 4) + 32);
+	assert_int_equal(e->bands, 96);
 	assert_memory_equal(buf, "DURLENC\n", 8);
 	{
 		struct dur_error err = DUR_ERROR_INIT;

@@ -434,6 +434,7 @@ static void test_link_febrl042_precision(void **state)
 			printf("FEBRL 0.4.2 %s: %zu linked, %zu wrong, precision %.4f, threshold %.4f\n",
 			       what, r->npairs, r->npairs - tp, (double)tp / (double)r->npairs,
 			       r->fit.threshold);
+			print_fit(r);
 			assert_true(r->npairs > 0);
 			assert_true((double)tp >= 0.99 * (double)r->npairs);
 			dur_link_result_free(r);
