@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 	int runs = argc > 2 ? atoi(argv[2]) : 7;
 	struct dur_error e = DUR_ERROR_INIT;
 	dur_framework_set *set = dur_framework_set_alloc();
-	struct scr_buf b = { 0 };
+	struct dur_buf b = { 0 };
 	char *csv = NULL;
 	double rate[64];
 
@@ -58,27 +58,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_screen: %s\n", e.msg);
 		return 1;
 	}
-	scr_buf_puts(&b, "case_id,age,sector");
+	dur_buf_puts(&b, "case_id,age,sector");
 	for (size_t f = 0; f < set->nfacts; f++)
-		scr_buf_printf(&b, ",%s", scr_fact_name(set, (int)f));
-	scr_buf_puts(&b, "\n");
+		dur_buf_printf(&b, ",%s", scr_fact_name(set, (int)f));
+	dur_buf_puts(&b, "\n");
 	for (size_t i = 0; i < ncases; i++) {
 		unsigned a = (unsigned)(rnd() % 100);
-		scr_buf_printf(&b, "c%zu,", i);
+		dur_buf_printf(&b, "c%zu,", i);
 		if (a < 85)
-			scr_buf_printf(&b, "%u", 14 + (unsigned)(rnd() % 50));
+			dur_buf_printf(&b, "%u", 14 + (unsigned)(rnd() % 50));
 		else if (a < 95)
-			scr_buf_puts(&b, "unknown");
+			dur_buf_puts(&b, "unknown");
 		else
-			scr_buf_puts(&b, a % 2 ? "minor" : "adult");
-		scr_buf_printf(&b, ",%s", sectors[rnd() % 7]);
+			dur_buf_puts(&b, a % 2 ? "minor" : "adult");
+		dur_buf_printf(&b, ",%s", sectors[rnd() % 7]);
 		for (size_t f = 0; f < set->nfacts; f++) {
 			unsigned p = (unsigned)(rnd() % 100);
-			scr_buf_puts(&b, p < 15 ? ",yes" : p < 70 ? ",no" : ",");
+			dur_buf_puts(&b, p < 15 ? ",yes" : p < 70 ? ",no" : ",");
 		}
-		scr_buf_puts(&b, "\n");
+		dur_buf_puts(&b, "\n");
 	}
-	if (scr_buf_finish(&b, &csv, &e) != DUR_OK) {
+	if (dur_buf_finish(&b, &csv, &e) != DUR_OK) {
 		fprintf(stderr, "bench_screen: %s\n", e.msg);
 		return 1;
 	}

@@ -1,13 +1,20 @@
 #!/bin/sh
 # Install what duress needs, on Debian 12, with apt-get.
 #   scripts/setup.sh        to build and run (make run)
-#   scripts/setup.sh test   also to test: cmocka, clang (fuzzing), valgrind
-# Only missing packages are installed; nothing is downloaded from elsewhere.
+#   scripts/setup.sh test   also to test: cmocka, clang (fuzzing), valgrind,
+#                           gettext (catalogue checks), chromium and node
+#                           (browser tests), R (the R package)
+# Only missing packages are installed; nothing is downloaded from elsewhere
+# (the browser tests' one npm package comes from the npm registry, pinned in
+# tests/browser/package-lock.json).
 set -eu
 pkgs="build-essential cmake pkg-config git libgsl-dev libglpk-dev libsqlite3-dev
-libsodium-dev libjansson-dev libcsv-dev libutf8proc-dev libcmocka-dev"
+libsodium-dev libjansson-dev libcsv-dev libutf8proc-dev libmicrohttpd-dev libcmocka-dev"
 if [ "${1:-}" = test ]; then
-  pkgs="$pkgs clang libclang-rt-14-dev valgrind"
+  pkgs="$pkgs clang libclang-rt-14-dev valgrind gettext chromium
+r-base-dev r-cran-testthat"
+  command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
+  command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 fi
 missing=""
 for p in $pkgs; do

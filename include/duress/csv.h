@@ -18,6 +18,7 @@
 #ifndef DURESS_CSV_H
 #define DURESS_CSV_H
 
+#include <duress/common.h>
 #include <stddef.h>
 #include <duress/error.h>
 
@@ -40,7 +41,7 @@ struct dur_csv_params {
 };
 
 /* Default caps, as documented above.  @since 0.1 */
-struct dur_csv_params dur_csv_default_params(void);
+DUR_EXPORT struct dur_csv_params dur_csv_default_params(void);
 
 /*
  * Parse `len` bytes of `buf`.  `name` is used in messages only (a file
@@ -49,15 +50,15 @@ struct dur_csv_params dur_csv_default_params(void);
  * dur_csv_free().  An empty input (no records) is an error.
  * @since 0.1
  */
-dur_err dur_csv_parse(const char *buf, size_t len, const char *name,
+DUR_EXPORT dur_err dur_csv_parse(const char *buf, size_t len, const char *name,
 		      const struct dur_csv_params *params,
 		      struct dur_csv **out, struct dur_error *err);
 
 /* Free; NULL is allowed.  @since 0.1 */
-void dur_csv_free(struct dur_csv *csv);
+DUR_EXPORT void dur_csv_free(struct dur_csv *csv);
 
 /* Index of the header field equal to `name` in rec[0], or -1.  @since 0.1 */
-long dur_csv_column(const struct dur_csv *csv, const char *name);
+DUR_EXPORT long dur_csv_column(const struct dur_csv *csv, const char *name);
 
 /*
  * Check that `len` bytes are valid UTF-8 without NUL bytes.  On failure
@@ -65,6 +66,6 @@ long dur_csv_column(const struct dur_csv *csv, const char *name);
  * and DUR_EPARSE (err not filled: the caller knows the context).
  * @since 0.1
  */
-dur_err dur_utf8_check(const char *buf, size_t len, size_t *bad);
+DUR_EXPORT dur_err dur_utf8_check(const char *buf, size_t len, size_t *bad);
 
 #endif

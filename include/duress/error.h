@@ -12,6 +12,7 @@
 #ifndef DURESS_ERROR_H
 #define DURESS_ERROR_H
 
+#include <duress/common.h>
 #include <stddef.h>
 
 typedef enum {
@@ -43,20 +44,20 @@ struct dur_error {
  * Fill `err` (which may be NULL) with `code` and a printf-style message.
  * Returns `code` so that callers can write `return dur_error_set(...)`.
  */
-dur_err dur_error_set(struct dur_error *err, dur_err code, const char *fmt, ...)
+DUR_EXPORT dur_err dur_error_set(struct dur_error *err, dur_err code, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 3, 4)))
 #endif
 	;
 
 /* Prefix the message already in `err` with "context: " (no-op when NULL). */
-void dur_error_prefix(struct dur_error *err, const char *fmt, ...)
+DUR_EXPORT void dur_error_prefix(struct dur_error *err, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
 
 /* A short static description of a code. */
-const char *dur_strerror(dur_err code);
+DUR_EXPORT const char *dur_strerror(dur_err code);
 
 #endif

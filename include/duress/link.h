@@ -22,11 +22,14 @@
 #ifndef DURESS_LINK_H
 #define DURESS_LINK_H
 
+#include <duress/common.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <duress/csv.h>
 #include <duress/error.h>
+#include <duress/table.h>
+#include <jansson.h>
 
 /* ---- schema ------------------------------------------------------------ */
 
@@ -63,29 +66,29 @@ enum dur_link_compare {
  * yours; free it with dur_link_schema_free().
  * @since 0.1
  */
-dur_err dur_link_schema_parse(const char *buf, size_t len, const char *name,
+DUR_EXPORT dur_err dur_link_schema_parse(const char *buf, size_t len, const char *name,
 			      dur_link_schema **out, struct dur_error *err);
 /* Free; NULL is allowed.  @since 0.1 */
-void dur_link_schema_free(dur_link_schema *s);
+DUR_EXPORT void dur_link_schema_free(dur_link_schema *s);
 /*
  * The schema's canonical hash (SHA-256 of the canonical JSON of the members
  * that change an encoding; see docs/link.md).  Borrowed, 32 bytes.
  * @since 0.1
  */
-const unsigned char *dur_link_schema_hash(const dur_link_schema *s);
+DUR_EXPORT const unsigned char *dur_link_schema_hash(const dur_link_schema *s);
 /* Number of fields, and a field's name and CSV column (borrowed).  @since 0.1 */
-size_t dur_link_schema_nfields(const dur_link_schema *s);
-const char *dur_link_schema_field_name(const dur_link_schema *s, size_t i);
-const char *dur_link_schema_field_column(const dur_link_schema *s, size_t i);
+DUR_EXPORT size_t dur_link_schema_nfields(const dur_link_schema *s);
+DUR_EXPORT const char *dur_link_schema_field_name(const dur_link_schema *s, size_t i);
+DUR_EXPORT const char *dur_link_schema_field_column(const dur_link_schema *s, size_t i);
 /* The id column named by the schema, or NULL (borrowed).  @since 0.1 */
-const char *dur_link_schema_id_column(const dur_link_schema *s);
+DUR_EXPORT const char *dur_link_schema_id_column(const dur_link_schema *s);
 /* Bits of each encoding.  @since 0.1 */
-size_t dur_link_schema_filter_bits(const dur_link_schema *s);
+DUR_EXPORT size_t dur_link_schema_filter_bits(const dur_link_schema *s);
 /* Default thresholds: Dice for encodings, match probability for plain.  @since 0.1 */
-double dur_link_schema_threshold(const dur_link_schema *s);
-double dur_link_schema_plain_threshold(const dur_link_schema *s);
+DUR_EXPORT double dur_link_schema_threshold(const dur_link_schema *s);
+DUR_EXPORT double dur_link_schema_plain_threshold(const dur_link_schema *s);
 /* Default bridge threshold for encodings (schema, else threshold - 0.1).  @since 0.1 */
-double dur_link_schema_bridge_threshold(const dur_link_schema *s);
+DUR_EXPORT double dur_link_schema_bridge_threshold(const dur_link_schema *s);
 
 /* ---- normalisation and comparison (exposed for tests and reuse) -------- */
 
@@ -97,7 +100,7 @@ double dur_link_schema_bridge_threshold(const dur_link_schema *s);
  * DUR_EPARSE when `in` is not valid UTF-8.
  * @since 0.1
  */
-dur_err dur_link_normalise_text(const char *in, int keep_spaces, char **out,
+DUR_EXPORT dur_err dur_link_normalise_text(const char *in, int keep_spaces, char **out,
 				struct dur_error *err);
 
 /*
@@ -107,7 +110,7 @@ dur_err dur_link_normalise_text(const char *in, int keep_spaces, char **out,
  * DUR_OK, or DUR_EPARSE when no pattern gives a real calendar date.
  * @since 0.1
  */
-dur_err dur_link_parse_date(const char *in, const char *const *formats, size_t nformats,
+DUR_EXPORT dur_err dur_link_parse_date(const char *in, const char *const *formats, size_t nformats,
 			    char iso[11]);
 
 /*
@@ -115,12 +118,12 @@ dur_err dur_link_parse_date(const char *in, const char *const *formats, size_t n
  * '_' on each side when `pad` is set.  *out is a new array of new strings
  * (free each, then the array); *n their number.  @since 0.1
  */
-dur_err dur_link_qgrams(const char *s, unsigned q, int pad, char ***out, size_t *n,
+DUR_EXPORT dur_err dur_link_qgrams(const char *s, unsigned q, int pad, char ***out, size_t *n,
 			struct dur_error *err);
 
 /* Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters) of two
  * UTF-8 strings, by code points.  1 for two empty strings.  @since 0.1 */
-double dur_link_jaro_winkler(const char *a, const char *b);
+DUR_EXPORT double dur_link_jaro_winkler(const char *a, const char *b);
 
 /* ---- keys --------------------------------------------------------------- */
 
@@ -138,10 +141,10 @@ typedef struct dur_link_key dur_link_key;
  * with a message that gives the command that makes a good one.
  * @since 0.1 (weak secrets refused since 0.2)
  */
-dur_err dur_link_key_alloc(const dur_link_schema *schema, const unsigned char *secret,
+DUR_EXPORT dur_err dur_link_key_alloc(const dur_link_schema *schema, const unsigned char *secret,
 			   size_t len, dur_link_key **out, struct dur_error *err);
 /* Wipe and free; NULL is allowed.  @since 0.1 */
-void dur_link_key_free(dur_link_key *k);
+DUR_EXPORT void dur_link_key_free(dur_link_key *k);
 
 /* The command the messages about weak secrets recommend. */
 #define DUR_LINK_SECRET_COMMAND \
@@ -164,7 +167,7 @@ void dur_link_key_free(dur_link_key *k);
  * estimate.
  * @since 0.2
  */
-dur_err dur_link_secret_check(const unsigned char *secret, size_t len, double *entropy_bytes,
+DUR_EXPORT dur_err dur_link_secret_check(const unsigned char *secret, size_t len, double *entropy_bytes,
 			      struct dur_error *err);
 
 /* ---- encodings ---------------------------------------------------------- */
@@ -221,7 +224,7 @@ struct dur_link_encode_stats {
  * NULL.  *out is yours (dur_link_enc_free()).
  * @since 0.1
  */
-dur_err dur_link_encode_csv(const dur_link_schema *schema, const dur_link_key *key,
+DUR_EXPORT dur_err dur_link_encode_csv(const dur_link_schema *schema, const dur_link_key *key,
 			    const struct dur_csv *csv, const char *name,
 			    const char *id_column, struct dur_link_encodings **out,
 			    struct dur_link_encode_stats *stats, struct dur_error *err);
@@ -239,7 +242,7 @@ dur_err dur_link_encode_csv(const dur_link_schema *schema, const dur_link_key *k
  * yours (dur_link_encoder_free()).  @since 0.2
  */
 typedef struct dur_link_encoder dur_link_encoder;
-dur_err dur_link_encoder_alloc(const dur_link_schema *schema, const dur_link_key *key,
+DUR_EXPORT dur_err dur_link_encoder_alloc(const dur_link_schema *schema, const dur_link_key *key,
 			       dur_link_encoder **out, struct dur_error *err);
 /*
  * Encode one record: `values[i]` is the value of the schema's field i
@@ -252,7 +255,7 @@ dur_err dur_link_encoder_alloc(const dur_link_schema *schema, const dur_link_key
  * DUR_EDATA for a bad id, DUR_ELIMIT past UINT32_MAX / 2 records.
  * @since 0.2
  */
-dur_err dur_link_encoder_add(dur_link_encoder *enc, const char *id,
+DUR_EXPORT dur_err dur_link_encoder_add(dur_link_encoder *enc, const char *id,
 			     const char *const *values, struct dur_error *err);
 /*
  * The encodings of every record added, in order; the encoder is then
@@ -261,14 +264,14 @@ dur_err dur_link_encoder_add(dur_link_encoder *enc, const char *id,
  * added.  `stats` may be NULL.  *out is yours (dur_link_enc_free()).
  * @since 0.2
  */
-dur_err dur_link_encoder_finish(dur_link_encoder *enc, struct dur_link_encodings **out,
+DUR_EXPORT dur_err dur_link_encoder_finish(dur_link_encoder *enc, struct dur_link_encodings **out,
 				struct dur_link_encode_stats *stats, struct dur_error *err);
 /* Free; NULL is allowed.  @since 0.2 */
-void dur_link_encoder_free(dur_link_encoder *enc);
+DUR_EXPORT void dur_link_encoder_free(dur_link_encoder *enc);
 
 /* Write in the format of docs/link.md (version DUR_LINK_ENC_VERSION).
  * DUR_EIO on a write error.  @since 0.1 */
-dur_err dur_link_enc_write(const struct dur_link_encodings *e, FILE *f,
+DUR_EXPORT dur_err dur_link_enc_write(const struct dur_link_encodings *e, FILE *f,
 			   struct dur_error *err);
 /*
  * Read and validate an encodings file held in `len` bytes (magic, version,
@@ -279,11 +282,11 @@ dur_err dur_link_enc_write(const struct dur_link_encodings *e, FILE *f,
  * message that says to encode the list again.  *out is yours.
  * @since 0.1
  */
-dur_err dur_link_enc_read(const void *buf, size_t len, const char *name,
+DUR_EXPORT dur_err dur_link_enc_read(const void *buf, size_t len, const char *name,
 			  const dur_link_schema *schema, struct dur_link_encodings **out,
 			  struct dur_error *err);
 /* Free; NULL is allowed.  @since 0.1 */
-void dur_link_enc_free(struct dur_link_encodings *e);
+DUR_EXPORT void dur_link_enc_free(struct dur_link_encodings *e);
 
 /* ---- Dice kernels ------------------------------------------------------- */
 
@@ -296,14 +299,14 @@ enum dur_link_kernel {
 };
 
 /* True when this CPU (and build) can run `k`.  @since 0.1 */
-int dur_link_kernel_available(enum dur_link_kernel k);
+DUR_EXPORT int dur_link_kernel_available(enum dur_link_kernel k);
 /* The kernel AUTO resolves to, and a kernel's name.  @since 0.1 */
-enum dur_link_kernel dur_link_kernel_best(void);
-const char *dur_link_kernel_name(enum dur_link_kernel k);
+DUR_EXPORT enum dur_link_kernel dur_link_kernel_best(void);
+DUR_EXPORT const char *dur_link_kernel_name(enum dur_link_kernel k);
 
 /* Dice coefficient 2|a&b| / (|a|+|b|) of two filters of `words` 64-bit
  * words (0 when both are empty), portable code.  @since 0.1 */
-double dur_link_dice(const uint64_t *a, const uint64_t *b, size_t words);
+DUR_EXPORT double dur_link_dice(const uint64_t *a, const uint64_t *b, size_t words);
 
 /*
  * popcount(a & b[j]) for j < nb, b holding nb filters of `words` words
@@ -311,7 +314,7 @@ double dur_link_dice(const uint64_t *a, const uint64_t *b, size_t words);
  * kernel behind matching, exposed for benchmarks and tests.
  * @since 0.1
  */
-void dur_link_and_popcount(enum dur_link_kernel k, const uint64_t *a, const uint64_t *b,
+DUR_EXPORT void dur_link_and_popcount(enum dur_link_kernel k, const uint64_t *a, const uint64_t *b,
 			   size_t nb, size_t words, uint32_t *out);
 
 /* ---- linkage results ---------------------------------------------------- */
@@ -380,7 +383,7 @@ struct dur_link_result {
 	struct dur_link_threshold_fit fit;
 };
 
-void dur_link_result_free(struct dur_link_result *r);
+DUR_EXPORT void dur_link_result_free(struct dur_link_result *r);
 
 struct dur_link_match_params {
 	double threshold;        /* accept pairs scoring at least this; 0 (the
@@ -412,7 +415,7 @@ struct dur_link_match_params {
  * - 0.1 without a schema) as the fallback, kernel AUTO, every core,
  * blocking on.  @since 0.1
  */
-struct dur_link_match_params dur_link_match_default_params(const dur_link_schema *s);
+DUR_EXPORT struct dur_link_match_params dur_link_match_default_params(const dur_link_schema *s);
 
 /*
  * Link `nlists` (>= 2) lists of encodings.  Every list must come from the
@@ -427,7 +430,7 @@ struct dur_link_match_params dur_link_match_default_params(const dur_link_schema
  * does not depend on the number of threads.
  * @since 0.1
  */
-dur_err dur_link_match(const struct dur_link_encodings *const *lists, const char *const *names,
+DUR_EXPORT dur_err dur_link_match(const struct dur_link_encodings *const *lists, const char *const *names,
 		       size_t nlists, const struct dur_link_match_params *params,
 		       struct dur_link_result **out, struct dur_error *err);
 
@@ -456,7 +459,7 @@ struct dur_link_fs_params {
 				    per record of the shorter list, and at most
 				    half of all pairs).  3 */
 };
-struct dur_link_fs_params dur_link_fs_default_params(const dur_link_schema *s);
+DUR_EXPORT struct dur_link_fs_params dur_link_fs_default_params(const dur_link_schema *s);
 
 /* Per field and level, the EM estimates (for reporting). */
 struct dur_link_fs_model {
@@ -477,7 +480,7 @@ struct dur_link_fs_model {
  * pair of lists.
  * @since 0.1
  */
-dur_err dur_link_plain(const dur_link_schema *schema, const struct dur_csv *const *csvs,
+DUR_EXPORT dur_err dur_link_plain(const dur_link_schema *schema, const struct dur_csv *const *csvs,
 		       const char *const *csv_names, const char *const *names, size_t nlists,
 		       const char *id_column, const struct dur_link_fs_params *params,
 		       struct dur_link_result **out, struct dur_link_fs_model *model,
@@ -489,23 +492,12 @@ dur_err dur_link_plain(const dur_link_schema *schema, const struct dur_csv *cons
  * score and refusing weak bridges.  The result has one list.
  * @since 0.1
  */
-dur_err dur_link_dedup(const dur_link_schema *schema, const struct dur_csv *csv,
+DUR_EXPORT dur_err dur_link_dedup(const dur_link_schema *schema, const struct dur_csv *csv,
 		       const char *csv_name, const char *name, const char *id_column,
 		       const struct dur_link_fs_params *params, struct dur_link_result **out,
 		       struct dur_link_fs_model *model, struct dur_error *err);
 
 /* ---- outputs ------------------------------------------------------------ */
-
-struct dur_table;
-
-/*
- * The capture table of a linkage: people counted by the lists they are on
- * (struct dur_table of duress/table.h, what `estimate` takes).  DUR_ELIMIT
- * for more than DUR_TABLE_MAX_LISTS lists.  *out is yours
- * (dur_table_free()).  @since 0.2
- */
-dur_err dur_link_to_table(const struct dur_link_result *r, struct dur_table **out,
-			  struct dur_error *err);
 
 /*
  * Capture histories in memory: person k (0 .. n-1, numbered as the
@@ -521,10 +513,10 @@ struct dur_link_histories {
 	double *weakest;
 };
 /* From a result; *out is yours (dur_link_histories_free()).  @since 0.2 */
-dur_err dur_link_to_histories(const struct dur_link_result *r,
+DUR_EXPORT dur_err dur_link_to_histories(const struct dur_link_result *r,
 			      struct dur_link_histories **out, struct dur_error *err);
 /* Free; NULL is allowed.  @since 0.2 */
-void dur_link_histories_free(struct dur_link_histories *h);
+DUR_EXPORT void dur_link_histories_free(struct dur_link_histories *h);
 
 /*
  * `ndraws` capture tables drawn from the link probabilities: in draw d
@@ -538,17 +530,17 @@ void dur_link_histories_free(struct dur_link_histories *h);
  * no probabilities (a plain-mode result) or ndraws is 0 or over 100000.
  * @since 0.2
  */
-dur_err dur_link_draw_tables(const struct dur_link_result *r,
+DUR_EXPORT dur_err dur_link_draw_tables(const struct dur_link_result *r,
 			     const struct dur_link_encodings *const *lists, size_t ndraws,
 			     uint64_t seed, struct dur_table ***out, struct dur_error *err);
 
 /* CSV "list_a,id_a,list_b,id_b,score".  @since 0.1 */
-dur_err dur_link_write_pairs(const struct dur_link_result *r, FILE *f, struct dur_error *err);
+DUR_EXPORT dur_err dur_link_write_pairs(const struct dur_link_result *r, FILE *f, struct dur_error *err);
 /* The name of the column dur_link_write_histories adds with `weakest`. */
 #define DUR_LINK_WEAKEST_COLUMN "link_weakest"
 /* CSV "id,<list names>": one row per person, 0/1 per list (what `duress
  * estimate` reads).  @since 0.1 */
-dur_err dur_link_write_histories(const struct dur_link_result *r, FILE *f,
+DUR_EXPORT dur_err dur_link_write_histories(const struct dur_link_result *r, FILE *f,
 				 struct dur_error *err);
 /*
  * The same with a last column DUR_LINK_WEAKEST_COLUMN: the person's
@@ -556,10 +548,39 @@ dur_err dur_link_write_histories(const struct dur_link_result *r, FILE *f,
  * person on one list.  A reader of capture histories must skip that
  * column (it is not a list).  @since 0.2
  */
-dur_err dur_link_write_histories_weakest(const struct dur_link_result *r, FILE *f,
+DUR_EXPORT dur_err dur_link_write_histories_weakest(const struct dur_link_result *r, FILE *f,
 					 struct dur_error *err);
 /* CSV "<list names>,count", one row per observed pattern: the table of
- * dur_link_to_table written by dur_table_write_csv.  @since 0.1 */
-dur_err dur_link_write_table(const struct dur_link_result *r, FILE *f, struct dur_error *err);
+ * dur_link_result_table written by dur_table_write_csv.  @since 0.1 */
+DUR_EXPORT dur_err dur_link_write_table(const struct dur_link_result *r, FILE *f, struct dur_error *err);
+
+/* ---- the link-match document (what a manifest records) ---------------- */
+
+#define DUR_LINK_MATCH_FORMAT "duress-link-match"
+#define DUR_LINK_MATCH_FORMAT_VERSION 1
+
+/*
+ * The people of a linkage as a capture table (struct dur_table, the hub
+ * between link and estimate): list names and the number of people with
+ * each pattern.  *out is yours.  @since 0.2
+ */
+DUR_EXPORT dur_err dur_link_result_table(const struct dur_link_result *r, struct dur_table **out,
+				  struct dur_error *err);
+/*
+ * The figures of a match as a JSON document (new reference): records per
+ * list, pairs scored and linked, people, weak bridges refused, the capture
+ * table, and the linked pairs' scores in bins.  Counts only: no id.
+ * @since 0.2
+ */
+DUR_EXPORT json_t *dur_link_result_json(const struct dur_link_result *r,
+				 const struct dur_link_match_params *p);
+/* The parameters as a manifest records them (new reference), and back,
+ * strictly (list names borrow from j, at most `max`).  @since 0.2 */
+DUR_EXPORT json_t *dur_link_match_params_to_json(const struct dur_link_match_params *p,
+					  const char *const *names, size_t n);
+DUR_EXPORT dur_err dur_link_match_params_from_json(const json_t *j,
+					    struct dur_link_match_params *p,
+					    const char **names, size_t max, size_t *n,
+					    struct dur_error *err);
 
 #endif

@@ -17,6 +17,7 @@
 #ifndef DURESS_MSE_H
 #define DURESS_MSE_H
 
+#include <duress/common.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <duress/error.h>
@@ -33,22 +34,22 @@ struct dur_mse_model {
 	unsigned char term[DUR_MSE_MAX_PAIRS];
 };
 
-int dur_mse_npairs(int k);
-int dur_mse_pair_index(int k, int i, int j);          /* i < j */
-void dur_mse_pair_lists(int k, int p, int *i, int *j);
-void dur_mse_model_main(struct dur_mse_model *m, int k);
-void dur_mse_model_all_pairs(struct dur_mse_model *m, int k);
-int dur_mse_model_has(const struct dur_mse_model *m, int p);
+DUR_EXPORT int dur_mse_npairs(int k);
+DUR_EXPORT int dur_mse_pair_index(int k, int i, int j);          /* i < j */
+DUR_EXPORT void dur_mse_pair_lists(int k, int p, int *i, int *j);
+DUR_EXPORT void dur_mse_model_main(struct dur_mse_model *m, int k);
+DUR_EXPORT void dur_mse_model_all_pairs(struct dur_mse_model *m, int k);
+DUR_EXPORT int dur_mse_model_has(const struct dur_mse_model *m, int p);
 /* Add term p (no-op if present). */
-void dur_mse_model_add(struct dur_mse_model *m, int p);
+DUR_EXPORT void dur_mse_model_add(struct dur_mse_model *m, int p);
 /*
  * Parse "LA:NG,PF:NCA" against the table's list names.  Errors name the
  * unknown list or the malformed term.  @since 0.1
  */
-dur_err dur_mse_model_parse(const char *spec, const struct dur_table *t,
+DUR_EXPORT dur_err dur_mse_model_parse(const char *spec, const struct dur_table *t,
 			    struct dur_mse_model *m, struct dur_error *err);
 /* "LA:NG" into buf (always terminated); returns the length it needs. */
-size_t dur_mse_term_name(const struct dur_table *t, int p, char *buf, size_t size);
+DUR_EXPORT size_t dur_mse_term_name(const struct dur_table *t, int p, char *buf, size_t size);
 
 /* Tolerances and caps of the fitting; defaults documented in the .c file
  * and docs/methods.md. */
@@ -59,7 +60,7 @@ struct dur_mse_params {
 	double rank_tol;   /* identifiable iff |R_ii| > rank_tol * |R_00| for all i; 1e-9 */
 	size_t cache_max;  /* existence results kept per workspace; 100,000 */
 };
-struct dur_mse_params dur_mse_default_params(void);
+DUR_EXPORT struct dur_mse_params dur_mse_default_params(void);
 
 enum dur_mse_exist {
 	DUR_MSE_EXISTS = 0,
@@ -83,23 +84,23 @@ struct dur_mse_fit {
 				 fitted[0] = unseen */
 };
 
-struct dur_mse_fit *dur_mse_fit_alloc(int k);
-void dur_mse_fit_free(struct dur_mse_fit *f);
-void dur_mse_fit_copy(struct dur_mse_fit *dst, const struct dur_mse_fit *src);
+DUR_EXPORT struct dur_mse_fit *dur_mse_fit_alloc(int k);
+DUR_EXPORT void dur_mse_fit_free(struct dur_mse_fit *f);
+DUR_EXPORT void dur_mse_fit_copy(struct dur_mse_fit *dst, const struct dur_mse_fit *src);
 
 /* Workspace for fits of tables with k lists: matrices, the LP and a cache
  * of existence results (a pure function of the model and of which
  * patterns have anyone, so caching changes no result).  One per thread. */
 typedef struct dur_mse_work dur_mse_work;
-dur_mse_work *dur_mse_work_alloc(int k, const struct dur_mse_params *p);
-void dur_mse_work_free(dur_mse_work *w);
+DUR_EXPORT dur_mse_work *dur_mse_work_alloc(int k, const struct dur_mse_params *p);
+DUR_EXPORT void dur_mse_work_free(dur_mse_work *w);
 
 /*
  * Decide whether model m has a finite, identifiable MLE on table t.
  * *exist receives an enum dur_mse_exist.  Fails only on internal errors.
  * @since 0.1
  */
-dur_err dur_mse_check(dur_mse_work *w, const struct dur_table *t,
+DUR_EXPORT dur_err dur_mse_check(dur_mse_work *w, const struct dur_table *t,
 		      const struct dur_mse_model *m, int *exist, struct dur_error *err);
 
 /*
@@ -107,7 +108,7 @@ dur_err dur_mse_check(dur_mse_work *w, const struct dur_table *t,
  * and DUR_ENOMLE is returned with a plain message; nothing is estimated.
  * @since 0.1
  */
-dur_err dur_mse_fit_model(dur_mse_work *w, const struct dur_table *t,
+DUR_EXPORT dur_err dur_mse_fit_model(dur_mse_work *w, const struct dur_table *t,
 			  const struct dur_mse_model *m, struct dur_mse_fit *fit,
 			  struct dur_error *err);
 
@@ -128,7 +129,7 @@ struct dur_mse_select_params {
 	int threads;                  /* AIC/BIC: threads for the search; default 1
 				         (the result does not depend on it) */
 };
-void dur_mse_select_default_params(struct dur_mse_select_params *sp, int k);
+DUR_EXPORT void dur_mse_select_default_params(struct dur_mse_select_params *sp, int k);
 
 struct dur_mse_step {
 	int term;         /* pair added */
@@ -152,26 +153,26 @@ struct dur_mse_selection {
 	struct dur_mse_ranked *ranked;   /* owned; best first */
 	size_t nconsidered, nnomle;      /* models examined, of which without an MLE */
 };
-void dur_mse_selection_release(struct dur_mse_selection *s);
+DUR_EXPORT void dur_mse_selection_release(struct dur_mse_selection *s);
 
 /*
  * Choose and fit a model.  Returns DUR_ENOMLE (with the reason) when the
  * chosen or given model has no finite identifiable MLE.  @since 0.1
  */
-dur_err dur_mse_select(dur_mse_work *w, const struct dur_table *t,
+DUR_EXPORT dur_err dur_mse_select(dur_mse_work *w, const struct dur_table *t,
 		       const struct dur_mse_select_params *sp,
 		       struct dur_mse_selection *out, struct dur_error *err);
 
 /* Only the estimate of the selected model (no ranking kept): the inner
  * loop of the bootstrap.  DUR_ENOMLE when there is none. */
-dur_err dur_mse_select_estimate(dur_mse_work *w, const struct dur_table *t,
+DUR_EXPORT dur_err dur_mse_select_estimate(dur_mse_work *w, const struct dur_table *t,
 				const struct dur_mse_select_params *sp, double *estimate,
 				struct dur_error *err);
 
 /* ---- intervals ---------------------------------------------------------- */
 
 /* observed + exp(b0 -+ z se(b0)).  @since 0.1 */
-void dur_mse_interval_analytic(const struct dur_mse_fit *f, double level,
+DUR_EXPORT void dur_mse_interval_analytic(const struct dur_mse_fit *f, double level,
 			       double *lower, double *upper);
 
 /*
@@ -179,7 +180,7 @@ void dur_mse_interval_analytic(const struct dur_mse_fit *f, double level,
  * Rcapture's closedpCI (docs/methods.md).  *upper_open is set when no upper
  * end was found below 3 N-hat (upper then holds 3 N-hat).  @since 0.1
  */
-dur_err dur_mse_interval_profile(dur_mse_work *w, const struct dur_table *t,
+DUR_EXPORT dur_err dur_mse_interval_profile(dur_mse_work *w, const struct dur_table *t,
 				 const struct dur_mse_fit *f, const struct dur_mse_model *m,
 				 double level, double *lower, double *upper,
 				 int *upper_open, struct dur_error *err);
@@ -197,16 +198,16 @@ dur_err dur_mse_interval_profile(dur_mse_work *w, const struct dur_table *t,
  * not depend on the number of threads.
  */
 typedef struct dur_mse_boot dur_mse_boot;
-dur_mse_boot *dur_mse_boot_alloc(const struct dur_table *t,
+DUR_EXPORT dur_mse_boot *dur_mse_boot_alloc(const struct dur_table *t,
 				 const struct dur_mse_select_params *sp,
 				 const struct dur_mse_params *p, size_t B, uint64_t seed,
 				 int threads, struct dur_error *err);
-void dur_mse_boot_free(dur_mse_boot *b);
+DUR_EXPORT void dur_mse_boot_free(dur_mse_boot *b);
 /* Run up to `chunk` more replicates; DUR_CONTINUE until all B are done. */
-dur_err dur_mse_boot_iterate(dur_mse_boot *b, size_t chunk, struct dur_error *err);
-size_t dur_mse_boot_done(const dur_mse_boot *b);
+DUR_EXPORT dur_err dur_mse_boot_iterate(dur_mse_boot *b, size_t chunk, struct dur_error *err);
+DUR_EXPORT size_t dur_mse_boot_done(const dur_mse_boot *b);
 /* The replicate estimates (NaN where a replicate had no estimate). */
-const double *dur_mse_boot_replicates(const dur_mse_boot *b);
+DUR_EXPORT const double *dur_mse_boot_replicates(const dur_mse_boot *b);
 
 struct dur_mse_bca_info {
 	double z0, acceleration;
@@ -217,11 +218,11 @@ struct dur_mse_bca_info {
  * The BCa interval at `level` around point estimate theta.  The jackknife
  * for the acceleration is computed (once, cached) on the first call.
  */
-dur_err dur_mse_boot_interval(dur_mse_boot *b, double theta, double level,
+DUR_EXPORT dur_err dur_mse_boot_interval(dur_mse_boot *b, double theta, double level,
 			      double *lower, double *upper,
 			      struct dur_mse_bca_info *info, struct dur_error *err);
 
 /* Hyndman & Fan type 8 quantile of sorted x[0..n-1].  @since 0.1 */
-double dur_quantile_type8(const double *sorted, size_t n, double prob);
+DUR_EXPORT double dur_quantile_type8(const double *sorted, size_t n, double prob);
 
 #endif

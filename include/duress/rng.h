@@ -13,17 +13,18 @@
 #ifndef DURESS_RNG_H
 #define DURESS_RNG_H
 
+#include <duress/common.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
 /* The splitmix64 output function: a bijection on 64-bit words.  @since 0.2 */
-uint64_t dur_splitmix64(uint64_t x);
+DUR_EXPORT uint64_t dur_splitmix64(uint64_t x);
 
 /* The 32-bit MT19937 seed of the main stream of `seed`.  @since 0.2 */
-unsigned long dur_rng_seed(uint64_t seed);
+DUR_EXPORT unsigned long dur_rng_seed(uint64_t seed);
 
 /* The 32-bit MT19937 seed of stream `index` of `seed` (replicate, chain).
  * @since 0.2 */
-unsigned long dur_rng_stream_seed(uint64_t seed, uint64_t index);
+DUR_EXPORT unsigned long dur_rng_stream_seed(uint64_t seed, uint64_t index);
 
 #endif

@@ -29,6 +29,7 @@
 #ifndef DURESS_SIMULATE_H
 #define DURESS_SIMULATE_H
 
+#include <duress/common.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,7 +73,7 @@ struct dur_sim_params {
 };
 
 /* All zeros: no classes, no referrals, seed 0, histories kept.  @since 0.1 */
-struct dur_sim_params dur_sim_default_params(void);
+DUR_EXPORT struct dur_sim_params dur_sim_default_params(void);
 
 /*
  * The people observed.  Invariants: table->count[0] == 0 and the counts
@@ -98,23 +99,23 @@ struct dur_sim_result {
  * characters or surrounding spaces, and not "id" or "count" (so that the
  * CSV written reads back as the same lists).  @since 0.1
  */
-dur_err dur_sim_check(const struct dur_sim_params *p, struct dur_error *err);
+DUR_EXPORT dur_err dur_sim_check(const struct dur_sim_params *p, struct dur_error *err);
 
 /*
  * Simulate with a new MT19937 generator seeded from p->seed.  On success
  * *out is new (free with dur_sim_result_free).  Fails with DUR_EINVAL
  * (see dur_sim_check) or DUR_ENOMEM.  @since 0.1
  */
-dur_err dur_sim_run(const struct dur_sim_params *p, struct dur_sim_result **out,
+DUR_EXPORT dur_err dur_sim_run(const struct dur_sim_params *p, struct dur_sim_result **out,
 		    struct dur_error *err);
 
 /* The same, drawing from the caller's generator (p->seed is not used and
  * result->seed is 0).  @since 0.1 */
-dur_err dur_sim_run_rng(const struct dur_sim_params *p, gsl_rng *rng,
+DUR_EXPORT dur_err dur_sim_run_rng(const struct dur_sim_params *p, gsl_rng *rng,
 			struct dur_sim_result **out, struct dur_error *err);
 
 /* Free; NULL is allowed.  @since 0.1 */
-void dur_sim_result_free(struct dur_sim_result *r);
+DUR_EXPORT void dur_sim_result_free(struct dur_sim_result *r);
 
 /*
  * Write the individual form: header `id,<names>`, then one row per
@@ -123,7 +124,51 @@ void dur_sim_result_free(struct dur_sim_result *r);
  * write error.  (The aggregated form: dur_table_write_csv(r->table, ...).)
  * @since 0.1
  */
-dur_err dur_sim_write_histories(const struct dur_sim_result *r, FILE *f,
+DUR_EXPORT dur_err dur_sim_write_histories(const struct dur_sim_result *r, FILE *f,
 				struct dur_error *err);
+
+/*
+ * List `list`'s records of its people, as an organisation's own list would
+ * hold them: CSV with the header record_id,given_name,surname,
+ * date_of_birth, one row per person on the list (ids "<list>-0001", ...).
+ * Each person has the same made-up name and birth date on every list
+ * (drawn from `seed` and their number); each list's record has its own
+ * variants - a typing error, capitals, accents left out, a stray space, the
+ * date written DD/MM/YYYY or left empty - as spreadsheets do.  For trying
+ * linkage where the truth (the histories) is known.  DUR_EINVAL if the run
+ * was table_only.  @since 0.2
+ */
+DUR_EXPORT dur_err dur_sim_write_people(const struct dur_sim_result *r, int list, uint64_t seed,
+				 FILE *f, struct dur_error *err);
+
+/*
+ * Storage for settings parsed from their written forms (the command line,
+ * a web form).  The struct dur_sim_params filled by dur_sim_spec_parse()
+ * points into it: keep it until the simulation is done.
+ */
+struct dur_sim_spec {
+	double p[DUR_TABLE_MAX_LISTS];
+	double weight[DUR_SIM_MAX_CLASSES];
+	double class_p[DUR_SIM_MAX_CLASSES * DUR_TABLE_MAX_LISTS];
+	const char *names[DUR_TABLE_MAX_LISTS];
+	struct dur_sim_referral ref[DUR_SIM_MAX_REFERRALS];
+	char *text;
+	size_t used, cap;
+};
+DUR_EXPORT void dur_sim_spec_init(struct dur_sim_spec *s);
+DUR_EXPORT void dur_sim_spec_release(struct dur_sim_spec *s);
+/*
+ * Parse the written settings into *out (whose N and seed the caller sets):
+ * either `p`, capture probabilities "0.15,0.2,0.1", or `classes`, latent
+ * classes "W:P1,P2,...;W:P1,P2,..." (each class's share of the population,
+ * then its probability for each list); optional `names` "A,B,C"; and
+ * `nref` referrals "FROM:TO:PROB".  Then checks everything as
+ * dur_sim_check() does (N included, so set it first).  Errors name the
+ * setting in words and its position, never a command-line flag.
+ * @since 0.2
+ */
+DUR_EXPORT dur_err dur_sim_spec_parse(struct dur_sim_spec *s, const char *p, const char *classes,
+			       const char *names, const char *const *referrals, size_t nref,
+			       struct dur_sim_params *out, struct dur_error *err);
 
 #endif

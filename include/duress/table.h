@@ -15,6 +15,7 @@
 #ifndef DURESS_TABLE_H
 #define DURESS_TABLE_H
 
+#include <duress/common.h>
 #include <stdio.h>
 #include <duress/error.h>
 #include <duress/strlist.h>
@@ -32,17 +33,17 @@ struct dur_table {
 };
 
 /* A new table with k lists, all counts 0 and names "L1".."Lk".  @since 0.1 */
-struct dur_table *dur_table_alloc(int k);
+DUR_EXPORT struct dur_table *dur_table_alloc(int k);
 /* A deep copy, or NULL when out of memory.  @since 0.1 */
-struct dur_table *dur_table_clone(const struct dur_table *t);
+DUR_EXPORT struct dur_table *dur_table_clone(const struct dur_table *t);
 /* Free; NULL is allowed.  @since 0.1 */
-void dur_table_free(struct dur_table *t);
+DUR_EXPORT void dur_table_free(struct dur_table *t);
 /* Replace the name of list i (copied).  @since 0.1 */
-dur_err dur_table_set_name(struct dur_table *t, int i, const char *name);
+DUR_EXPORT dur_err dur_table_set_name(struct dur_table *t, int i, const char *name);
 /* Number of people observed (sum of all counts).  @since 0.1 */
-double dur_table_observed(const struct dur_table *t);
+DUR_EXPORT double dur_table_observed(const struct dur_table *t);
 /* Index of the list called `name`, or -1.  @since 0.1 */
-int dur_table_list_index(const struct dur_table *t, const char *name);
+DUR_EXPORT int dur_table_list_index(const struct dur_table *t, const char *name);
 
 /*
  * The result of reading a capture CSV: the whole table and, with a stratum
@@ -60,6 +61,7 @@ struct dur_table_set {
 struct dur_table_read_params {
 	const char *by;            /* stratum column (individual form only), or NULL */
 	const char *lists;         /* comma-separated list columns to use, or NULL for all */
+	char delim;                /* between values: ',' (also when 0), ';', '\t', '|' */
 };
 
 /*
@@ -70,10 +72,10 @@ struct dur_table_read_params {
  * person on no list, ragged rows, unknown or repeated columns.
  * On success *out is new (free with dur_table_set_free).  @since 0.1
  */
-dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
+DUR_EXPORT dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 			   const struct dur_table_read_params *params,
 			   struct dur_table_set **out, struct dur_error *err);
-void dur_table_set_free(struct dur_table_set *s);
+DUR_EXPORT void dur_table_set_free(struct dur_table_set *s);
 
 /*
  * Make a table usable for estimation: a list that nobody is on, or that
@@ -84,10 +86,10 @@ void dur_table_set_free(struct dur_table_set *s);
  * with DUR_EDATA if fewer than two lists remain.  *t may be replaced.
  * @since 0.1
  */
-dur_err dur_table_clean(struct dur_table **t, struct dur_strlist *warnings,
+DUR_EXPORT dur_err dur_table_clean(struct dur_table **t, struct dur_strlist *warnings,
 			struct dur_error *err);
 
 /* Write the aggregated CSV form (non-zero patterns only).  @since 0.1 */
-dur_err dur_table_write_csv(const struct dur_table *t, FILE *f, struct dur_error *err);
+DUR_EXPORT dur_err dur_table_write_csv(const struct dur_table *t, FILE *f, struct dur_error *err);
 
 #endif

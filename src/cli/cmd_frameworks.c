@@ -1,120 +1,114 @@
+/* duress frameworks list | show ID | questions */
 #include "cli.h"
 #include "commands.h"
 #include "screen_common.h"
 
-#include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <duress/screen.h>
 
-const char usage_frameworks[] =
-	"usage: duress frameworks list [options]\n"
-	"       duress frameworks show ID [options]\n"
-	"       duress frameworks questions [options]\n"
-	"\n"
-	"What 'duress screen' applies, and where it comes from.\n"
-	"  list        every framework with its version, sources and how far each part\n"
-	"              is verified (V primary source checked, S secondary sources only,\n"
-	"              U unverified)\n"
-	"  show ID     one framework in full: the decision rule in words, its elements,\n"
-	"              options and every indicator with the questions that feed it\n"
-	"  questions   the question bank as a printable form (yes / no / don't know),\n"
-	"              each question with its id and the frameworks that use it\n"
-	"\n"
-	"options:\n"
-	"  --format text|json     for people (default) or JSON\n"
-	"  --frameworks-dir DIR   framework files (default $DURESS_FRAMEWORKS, else the\n"
-	"                         frameworks/ folder of the source tree)\n"
-	"  -o, --output FILE      write to FILE (all or nothing) instead of stdout\n";
+struct opts {
+	const char *format, *dir, *output;
+	int force;
+};
 
-int cmd_frameworks(int argc, char **argv)
+#define O(f) offsetof(struct opts, f)
+static const struct cli_opt options[] = {
+	{ "format", 0, OPT_CHOICE, "text|json", "for people (default) or JSON", O(format), 0, 0, 0,
+	  "text|json" },
+	{ "frameworks-dir", 0, OPT_STRING, "DIR", "framework files (default $DURESS_FRAMEWORKS, else\n"
+	  "those installed with duress)", O(dir), 0, 0, 0, NULL },
+	{ "output", 'o', OPT_STRING, "FILE", "write to FILE (all or nothing) instead of stdout",
+	  O(output), 0, 0, 0, NULL },
+	{ "force", 0, OPT_FLAG, NULL, "write through an output that is a symbolic link", O(force),
+	  0, 0, 0, NULL },
+	{ NULL, 0, 0, NULL, NULL, 0, 0, 0, 0, NULL }
+};
+#undef O
+
+const struct cli_spec spec_frameworks_list = {
+	"frameworks list", "[options]",
+	"every framework with its version, sources and verification status",
+	"Every framework 'duress screen' applies, with its version, sources and how\n"
+	"far each part is verified (V primary source checked, S secondary sources\n"
+	"only, U unverified).", options, 0, 0, NULL
+};
+const struct cli_spec spec_frameworks_show = {
+	"frameworks show", "ID [options]", "one framework in full",
+	"One framework in full: the decision rule in words, its elements, options\n"
+	"and every indicator with the questions that feed it.", options, 1, 1, NULL
+};
+const struct cli_spec spec_frameworks_questions = {
+	"frameworks questions", "[options]", "the question bank as a printable form",
+	"The question bank as a printable form (yes / no / don't know), each\n"
+	"question with its id and the frameworks that use it.", options, 0, 0, NULL
+};
+
+static int run(const struct cli_spec *spec, int which, int argc, char **argv)
 {
+	struct opts o = { 0 };
 	struct dur_error err = DUR_ERROR_INIT;
-	struct cli_out out = { 0 };
+	struct cli_outs outs = { 0 };
 	dur_framework_set *set = NULL;
-	const char *sub = NULL, *id = NULL, *dir = NULL, *format = "text", *output = NULL;
+	const char *id = NULL;
 	char *text = NULL;
-	int rc = EXIT_FAIL, opened = 0;
+	FILE *f;
+	int n, rc, json;
 	dur_err e;
 
-	if (cli_wants_help(argc, argv)) {
-		fputs(usage_frameworks, stdout);
-		return EXIT_OK;
-	}
-	for (int i = 1; i < argc; i++) {
-		const char *v = NULL;
-		int missing = 0;
-		if (cli_opt_value(argc, argv, &i, "--format", &v, &missing)) {
-			if (missing || (strcmp(v, "text") != 0 && strcmp(v, "json") != 0))
-				return cli_usage_error("frameworks", "--format is text or json");
-			format = v;
-		} else if (cli_opt_value(argc, argv, &i, "--frameworks-dir", &v, &missing)) {
-			if (missing)
-				return cli_usage_error("frameworks", "--frameworks-dir needs a folder");
-			dir = v;
-		} else if (cli_opt_value(argc, argv, &i, "--output", &v, &missing) ||
-			   cli_opt_value(argc, argv, &i, "-o", &v, &missing)) {
-			if (missing)
-				return cli_usage_error("frameworks", "--output needs a file");
-			output = v;
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			return cli_usage_error("frameworks", "unknown option '%s'", argv[i]);
-		} else if (!sub) {
-			sub = argv[i];
-		} else if (!id && strcmp(sub, "show") == 0) {
-			id = argv[i];
-		} else {
-			return cli_usage_error("frameworks", "unexpected argument '%s'", argv[i]);
-		}
-	}
-	if (!sub)
-		return cli_usage_error("frameworks", "say what to do: list, show ID or questions");
-	if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "questions") != 0)
-		return cli_usage_error("frameworks", "'%s' is not list, show or questions", sub);
-	if (strcmp(sub, "show") == 0 && !id)
-		return cli_usage_error("frameworks", "show needs a framework id (see 'duress "
-				       "frameworks list')");
-
-	if (cli_load_frameworks(dir, &set, &err) != DUR_OK) {
+	if ((rc = cli_parse(spec, argc, argv, &o, &id, &n, NULL)) != 0)
+		return rc == 1 ? EXIT_OK : EXIT_USAGE;
+	json = o.format && strcmp(o.format, "json") == 0;
+	outs.force = o.force;
+	if (cli_load_frameworks(o.dir, &set, &err)) {
 		cli_error("frameworks", "%s", err.msg);
+		return EXIT_FAIL;
+	}
+	rc = EXIT_FAIL;
+	if (which == 1 && dur_framework_set_find(set, id) < 0) {
+		rc = cli_usage_error("frameworks", "unknown framework '%.64s' (see 'duress "
+				     "frameworks list')", id);
 		goto out;
 	}
-	if (id && dur_framework_set_find(set, id) < 0) {
-		rc = cli_usage_error("frameworks", "unknown framework '%s' (see 'duress frameworks "
-				     "list')", id);
-		goto out;
-	}
-	if (strcmp(sub, "list") == 0)
-		e = strcmp(format, "json") == 0 ? dur_framework_set_list_json(set, &text, &err)
-						: dur_framework_set_list_text(set, &text, &err);
-	else if (strcmp(sub, "show") == 0)
-		e = strcmp(format, "json") == 0 ? dur_framework_set_show_json(set, id, &text, &err)
-						: dur_framework_set_show_text(set, id, &text, &err);
+	if (which == 0)
+		e = json ? dur_framework_set_list_json(set, &text, &err)
+			 : dur_framework_set_list_text(set, &text, &err);
+	else if (which == 1)
+		e = json ? dur_framework_set_show_json(set, id, &text, &err)
+			 : dur_framework_set_show_text(set, id, &text, &err);
 	else
-		e = strcmp(format, "json") == 0 ? dur_framework_set_questions_json(set, &text, &err)
-						: dur_framework_set_questions_text(set, &text, &err);
-	if (e) {
-		cli_error("frameworks", "%s", err.msg);
-		goto out;
-	}
-	if (cli_out_open(&out, output, &err)) {
-		cli_error("frameworks", "%s", err.msg);
-		goto out;
-	}
-	opened = 1;
-	fputs(text, out.f);
-	if (strcmp(format, "json") == 0)
-		fputc('\n', out.f);
-	opened = 0;
-	if (cli_out_commit(&out, &err)) {
-		cli_error("frameworks", "%s", err.msg);
-		goto out;
-	}
+		e = json ? dur_framework_set_questions_json(set, &text, &err)
+			 : dur_framework_set_questions_text(set, &text, &err);
+	if (e || cli_outs_open(&outs, o.output, &f, &err))
+		goto fail;
+	fputs(text, f);
+	if (json)
+		fputc('\n', f);
+	if (cli_outs_commit(&outs, &err))
+		goto fail;
 	rc = EXIT_OK;
+	goto out;
+fail:
+	cli_error("frameworks", "%s", err.msg);
 out:
-	if (opened)
-		cli_out_abort(&out);
+	cli_outs_abort(&outs);
 	free(text);
 	dur_framework_set_free(set);
 	return rc;
+}
+
+int cmd_frameworks_list(int argc, char **argv)
+{
+	return run(&spec_frameworks_list, 0, argc, argv);
+}
+
+int cmd_frameworks_show(int argc, char **argv)
+{
+	return run(&spec_frameworks_show, 1, argc, argv);
+}
+
+int cmd_frameworks_questions(int argc, char **argv)
+{
+	return run(&spec_frameworks_questions, 2, argc, argv);
 }

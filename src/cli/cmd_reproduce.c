@@ -1,192 +1,248 @@
 /*
- * duress reproduce: re-run the estimation a manifest records and check that
- * every figure is identical.
+ * duress reproduce: find the inputs a manifest names, check them, have the
+ * library run the recorded job again, and list every figure that differs.
+ *
+ * Inputs are looked for beside the manifest (the path as recorded, then
+ * its file name alone), never elsewhere unless --allow-outside; framework
+ * files in the frameworks folder.  Before anything is parsed, each must be
+ * a regular file of the recorded size and SHA-256.
  */
+#define _XOPEN_SOURCE 700
 #include "cli.h"
 #include "commands.h"
-#include "estimate_cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
-#include <math.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <duress/provenance.h>
+#include <duress/screen.h>
+#include <duress/version.h>
 
-const char usage_reproduce[] =
-"usage: duress reproduce MANIFEST.json\n"
-"\n"
-"Re-run what a manifest (written by 'duress estimate --manifest FILE')\n"
-"records: the same input (checked by its SHA-256), method, parameters and\n"
-"random seed.  Every figure of the new result is compared with the recorded\n"
-"one; any difference is listed and the exit status is 1.  The input file is\n"
-"looked for where the manifest names it and, failing that, beside the\n"
-"manifest.\n";
+struct opts {
+	int allow_outside, threads_given;
+	unsigned long threads;
+	const char *frameworks_dir;
+};
 
-/* Compare two JSON values; print each difference under `path`. */
-static size_t compare(json_t *a, json_t *b, char *path, size_t plen, size_t *nfig)
+#define O(f) offsetof(struct opts, f)
+static const struct cli_opt options[] = {
+	{ "allow-outside", 0, OPT_FLAG, NULL, "also read inputs from where the manifest recorded\n"
+	  "them when that is outside the manifest's folder", O(allow_outside), 0, 0, 0, NULL },
+	{ "frameworks-dir", 0, OPT_STRING, "DIR", "where to find the framework files a screening\n"
+	  "manifest names (default: those installed with duress)", O(frameworks_dir), 0, 0, 0,
+	  NULL },
+	{ "threads", 0, OPT_ULONG, "T", "threads to use (default: the cores there are)",
+	  O(threads), 1, 64, 0, NULL },
+	{ NULL, 0, 0, NULL, NULL, 0, 0, 0, 0, NULL }
+};
+#undef O
+
+const struct cli_spec spec_reproduce = {
+	"reproduce", "[options] MANIFEST.json",
+	"re-run a manifest and check that every figure is identical",
+	"Re-run what a manifest records (written with --manifest by 'duress estimate',\n"
+	"'duress screen --batch --summary' or 'duress link match'): the same inputs,\n"
+	"checked by size and SHA-256 before they are read, the same method, parameters\n"
+	"and random seed.  Every figure of the new result is compared with the\n"
+	"recorded one; any difference is listed and the exit status is 1.  Inputs are\n"
+	"looked for beside the manifest: at the recorded path taken from the\n"
+	"manifest's folder, then by file name in that folder.",
+	options, 1, 1, NULL
+};
+
+/* Is `path` (resolved) inside folder `dir` (resolved)? */
+static int inside(const char *path, const char *dir)
 {
-	size_t diffs = 0;
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || (n == 1 && dir[0] == '/'));
+}
 
-	if (json_typeof(a) != json_typeof(b) &&
-	    !(json_is_number(a) && json_is_number(b))) {
-		printf("  %s: was %s, now %s\n", path, json_is_null(a) ? "null" : "a value",
-		       json_is_null(b) ? "null" : "a value");
-		return 1;
+/* Read a regular file that must have `size` bytes and hash `sha`. */
+static dur_err read_checked(const char *path, const struct dur_manifest_input *in, char **buf,
+			    struct dur_error *err)
+{
+	struct stat st;
+	char hex[65];
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+
+	*buf = NULL;
+	if (fd < 0)
+		return dur_error_set(err, DUR_EIO, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return dur_error_set(err, DUR_EIO, "'%s' is not a regular file; a manifest's inputs "
+				     "must be", path);
 	}
-	if (json_is_object(a)) {
-		const char *key;
-		json_t *va;
-		json_object_foreach(a, key, va) {
-			size_t l = strlen(path);
-			json_t *vb = json_object_get(b, key);
-			snprintf(path + l, plen - l, ".%s", key);
-			if (!vb) {
-				printf("  %s: missing now\n", path);
-				diffs++;
-			} else {
-				diffs += compare(va, vb, path, plen, nfig);
-			}
-			path[l] = '\0';
-		}
-		json_object_foreach(b, key, va)
-			if (!json_object_get(a, key)) {
-				printf("  %s.%s: new\n", path, key);
-				diffs++;
-			}
-	} else if (json_is_array(a)) {
-		size_t i;
-		json_t *va;
-		if (json_array_size(a) != json_array_size(b)) {
-			printf("  %s: %zu entries, now %zu\n", path, json_array_size(a),
-			       json_array_size(b));
-			return 1;
-		}
-		json_array_foreach(a, i, va) {
-			size_t l = strlen(path);
-			snprintf(path + l, plen - l, "[%zu]", i);
-			diffs += compare(va, json_array_get(b, i), path, plen, nfig);
-			path[l] = '\0';
-		}
-	} else if (json_is_number(a)) {
-		double x = json_number_value(a), y = json_number_value(b);
-		(*nfig)++;
-		if (x != y) {
-			printf("  %s: was %.17g, now %.17g\n", path, x, y);
-			diffs++;
-		}
-	} else if (json_is_string(a)) {
-		(*nfig)++;
-		if (strcmp(json_string_value(a), json_string_value(b)) != 0) {
-			printf("  %s: was '%s', now '%s'\n", path, json_string_value(a),
-			       json_string_value(b));
-			diffs++;
-		}
-	} else if (!json_equal(a, b)) {
-		printf("  %s: differs\n", path);
-		diffs++;
+	if ((uint64_t)st.st_size != in->size) {
+		close(fd);
+		return dur_error_set(err, DUR_EMISMATCH, "'%s' has changed since the manifest was "
+				     "written (%lld bytes, recorded %llu)", path,
+				     (long long)st.st_size, (unsigned long long)in->size);
 	}
-	return diffs;
+	if (!(*buf = malloc(in->size + 1))) {
+		close(fd);
+		return dur_error_set(err, DUR_ENOMEM, "out of memory");
+	}
+	while (got < in->size) {
+		ssize_t r = read(fd, *buf + got, in->size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int e = errno;
+			close(fd);
+			free(*buf);
+			*buf = NULL;
+			return dur_error_set(err, DUR_EIO, "cannot read '%s': %s", path,
+					     r < 0 ? strerror(e) : "it got shorter");
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	(*buf)[got] = '\0';
+	dur_sha256_hex(*buf, got, hex);
+	if (strcmp(hex, in->sha256) != 0) {
+		free(*buf);
+		*buf = NULL;
+		return dur_error_set(err, DUR_EMISMATCH, "'%s' has changed since the manifest was "
+				     "written (SHA-256 %.16s..., recorded %.16s...)", path, hex,
+				     in->sha256);
+	}
+	return DUR_OK;
+}
+
+/* Where input `in` is: beside the manifest, or in the frameworks folder. */
+static dur_err locate(const struct opts *o, const char *mdir, const struct dur_manifest_input *in,
+		      char *out, struct dur_error *err)
+{
+	char cand[3][2 * PATH_MAX + 2], fwdir[PATH_MAX], *copy = strdup(in->file), *base;
+	int n = 0, framework = strcmp(in->role, "framework") == 0 ||
+			       strcmp(in->role, "question-bank") == 0;
+	const char *root = mdir;
+	dur_err rc = DUR_OK;
+
+	if (!copy)
+		return dur_error_set(err, DUR_ENOMEM, "out of memory");
+	base = basename(copy);
+	if (framework) {
+		if (o->frameworks_dir)
+			snprintf(fwdir, sizeof(fwdir), "%s", o->frameworks_dir);
+		else if ((rc = dur_framework_default_dir(fwdir, sizeof(fwdir), err)))
+			goto out;
+		snprintf(cand[n++], sizeof(cand[0]), "%s/%s", fwdir, base);
+		root = NULL;
+	} else {
+		if (in->file[0] != '/')
+			snprintf(cand[n++], sizeof(cand[0]), "%s/%s", mdir, in->file);
+		snprintf(cand[n++], sizeof(cand[0]), "%s/%s", mdir, base);
+		if (o->allow_outside)
+			snprintf(cand[n++], sizeof(cand[0]), "%s", in->file);
+	}
+	for (int i = 0; i < n; i++) {
+		char *real = realpath(cand[i], NULL);
+		if (!real)
+			continue;
+		if (root && !o->allow_outside && !inside(real, root)) {
+			free(real);
+			continue;
+		}
+		snprintf(out, PATH_MAX, "%s", real);
+		free(real);
+		goto out;
+	}
+	rc = dur_error_set(err, DUR_EIO, framework
+			   ? "the framework file '%s' is not in the frameworks folder"
+			   : "input '%s' is not beside the manifest (copy it there, or pass "
+			     "--allow-outside to read it where it was recorded)", in->file);
+out:
+	free(copy);
+	return rc;
 }
 
 int cmd_reproduce(int argc, char **argv)
 {
-	struct estimate_opts o;
+	struct opts o = { 0 };
 	struct dur_error err = DUR_ERROR_INIT;
-	json_error_t jerr;
-	json_t *man = NULL, *doc = NULL, *old, *cmd, *inputs, *in0, *sw, *sha;
-	char *file = NULL, *dir = NULL, path[4096] = "", *mcopy = NULL;
-	struct stat st;
-	size_t diffs, nfig = 0;
-	int no_est, ret = EXIT_FAIL;
+	struct dur_manifest *m = NULL;
+	struct dur_job_input in[DUR_MANIFEST_MAX_INPUTS];
+	char *bufs[DUR_MANIFEST_MAX_INPUTS] = { 0 }, *mbuf = NULL, mdir[PATH_MAX];
+	char found[DUR_MANIFEST_MAX_INPUTS][PATH_MAX], *mcopy = NULL, *real;
+	struct dur_strlist diffs = DUR_STRLIST_INIT;
+	json_t *now = NULL;
+	const char *path;
+	size_t len, nfig = 0;
+	uint64_t given;
+	int nargs, rc;
 
-	if (argc != 2)
-		return cli_usage_error("reproduce", "give one manifest file");
-	memset(&o, 0, sizeof(o));
-	dur_estimate_default_params(&o.p);
-	man = json_load_file(argv[1], JSON_REJECT_DUPLICATES, &jerr);
-	if (!man) {
-		cli_error("reproduce", "'%s' line %d: not a readable manifest (%s)", argv[1],
-			  jerr.line, jerr.text);
+	o.threads = (unsigned long)cli_cores();
+	if ((rc = cli_parse(&spec_reproduce, argc, argv, &o, &path, &nargs, &given)) != 0)
+		return rc == 1 ? EXIT_OK : EXIT_USAGE;
+	rc = EXIT_FAIL;
+	if (cli_read_file(path, DUR_MANIFEST_MAX_BYTES, &mbuf, &len, &err) ||
+	    dur_manifest_parse(mbuf, len, path, &m, &err))
+		goto fail;
+	if (!dur_job_known(m->command)) {
+		dur_error_set(&err, DUR_EINVAL, "'%s': the command '%.64s' cannot be re-run by "
+			      "this version of duress", path, m->command);
+		goto fail;
+	}
+	if (dur_job_check(m->command, m->parameters, &err)) {
+		dur_error_prefix(&err, "'%s'", path);
+		goto fail;
+	}
+	if (!(mcopy = strdup(path)) || !(real = realpath(dirname(mcopy), NULL))) {
+		dur_error_set(&err, DUR_EIO, "cannot find the folder of '%s'", path);
+		goto fail;
+	}
+	snprintf(mdir, sizeof(mdir), "%s", real);
+	free(real);
+	for (size_t i = 0; i < m->ninputs; i++) {
+		const struct dur_manifest_input *x = &m->inputs[i];
+		if (locate(&o, mdir, x, found[i], &err) || read_checked(found[i], x, &bufs[i], &err))
+			goto fail;
+		in[i].role = x->role;
+		in[i].file = x->file;
+		in[i].label = x->label;
+		in[i].buf = bufs[i];
+		in[i].len = (size_t)x->size;
+	}
+	if (dur_job_run(m->command, m->parameters, in, m->ninputs, (int)o.threads, &now, &err) ||
+	    dur_manifest_compare(m->result, now, &diffs, &nfig, &err))
+		goto fail;
+	if (strcmp(m->software_git, dur_version_git()) != 0 ||
+	    strcmp(m->software_build, dur_version_build()) != 0)
+		printf("note: recorded with duress %s (%s, %s), re-run with %s (%s, %s)\n",
+		       m->software_version, m->software_git, m->software_build, dur_version(),
+		       dur_version_git(), dur_version_build());
+	if (diffs.n) {
+		for (size_t i = 0; i < diffs.n; i++)
+			printf("  %s\n", diffs.s[i]);
+		printf("not reproduced: %zu of %zu figures differ (listed above)\n", diffs.n, nfig);
+		cli_error("reproduce", "'%s': %zu figure%s differ%s", path, diffs.n,
+			  diffs.n == 1 ? "" : "s", diffs.n == 1 ? "s" : "");
 		goto out;
 	}
-	cmd = json_object_get(man, "command");
-	inputs = json_object_get(man, "inputs");
-	in0 = json_array_get(inputs, 0);
-	old = json_object_get(man, "result");
-	if (!json_is_integer(json_object_get(man, "duress_manifest")) || !json_is_string(cmd) ||
-	    !json_is_object(old) || !json_is_string(json_object_get(in0, "file")) ||
-	    !json_is_string(json_object_get(in0, "sha256"))) {
-		cli_error("reproduce", "'%s': not a duress manifest (needs duress_manifest, "
-			  "command, inputs[0].file and .sha256, result)", argv[1]);
-		goto out;
-	}
-	if (strcmp(json_string_value(cmd), "estimate") != 0) {
-		cli_error("reproduce", "'%s': cannot reproduce the command '%s'", argv[1],
-			  json_string_value(cmd));
-		goto out;
-	}
-	if (estimate_params_from_json(json_object_get(man, "parameters"), &o, &err) != DUR_OK) {
-		cli_error("reproduce", "'%s': %s", argv[1], err.msg);
-		goto out;
-	}
-	file = strdup(json_string_value(json_object_get(in0, "file")));
-	mcopy = strdup(argv[1]);
-	if (!file || !mcopy) {
-		cli_error("reproduce", "out of memory");
-		goto out;
-	}
-	if (stat(file, &st) != 0 && file[0] != '/') {
-		char *fcopy = strdup(file);
-		dir = dirname(mcopy);
-		snprintf(path, sizeof(path), "%s/%s", dir, fcopy ? basename(fcopy) : file);
-		free(fcopy);
-		if (stat(path, &st) == 0) {
-			free(file);
-			file = strdup(path);
-		}
-	}
-	o.file = file;
-	o.p.threads = 2;
-	if (estimate_execute(&o, &doc, &no_est, &err) != DUR_OK) {
-		cli_error("reproduce", "%s", err.msg);
-		goto out;
-	}
-	sha = json_object_get(json_object_get(doc, "input"), "sha256");
-	if (strcmp(json_string_value(sha), json_string_value(json_object_get(in0, "sha256"))) != 0) {
-		cli_error("reproduce", "'%s' has changed since the manifest was written "
-			  "(SHA-256 %s, recorded %s)", file, json_string_value(sha),
-			  json_string_value(json_object_get(in0, "sha256")));
-		goto out;
-	}
-	/* where the input was found and which build ran are not figures */
-	json_object_set(json_object_get(doc, "input"), "file",
-			json_object_get(json_object_get(old, "input"), "file"));
-	sw = json_object_get(old, "software");
-	if (sw && !json_equal(sw, json_object_get(doc, "software")))
-		printf("note: recorded with duress %s (%s), re-run with %s (%s)\n",
-		       json_string_value(json_object_get(sw, "version")),
-		       json_string_value(json_object_get(sw, "git")),
-		       json_string_value(json_object_get(json_object_get(doc, "software"), "version")),
-		       json_string_value(json_object_get(json_object_get(doc, "software"), "git")));
-	json_object_del(old, "software");
-	json_object_del(doc, "software");
-	path[0] = '\0';
-	strcpy(path, "result");
-	diffs = compare(old, doc, path, sizeof(path), &nfig);
-	if (diffs) {
-		printf("not reproduced: %zu of %zu figures differ (listed above)\n", diffs, nfig);
-		cli_error("reproduce", "'%s': %zu figure%s differ%s", argv[1], diffs,
-			  diffs == 1 ? "" : "s", diffs == 1 ? "s" : "");
-		goto out;
-	}
-	printf("reproduced: all %zu figures identical (input %s, sha256 %.16s...)\n", nfig,
-	       file, json_string_value(sha));
-	ret = EXIT_OK;
+	printf("reproduced: all %zu figures identical (%s of %s", nfig, m->command, m->created);
+	for (size_t i = 0; i < m->ninputs; i++)
+		printf("; %s sha256 %.16s...", m->inputs[i].file, m->inputs[i].sha256);
+	printf(")\n");
+	rc = EXIT_OK;
+	goto out;
+fail:
+	cli_error("reproduce", "%s", err.msg);
 out:
-	free(file);
+	for (size_t i = 0; i < DUR_MANIFEST_MAX_INPUTS; i++)
+		free(bufs[i]);
+	dur_strlist_release(&diffs);
+	json_decref(now);
+	dur_manifest_free(m);
+	free(mbuf);
 	free(mcopy);
-	json_decref(man);
-	json_decref(doc);
-	return ret;
+	return rc;
 }

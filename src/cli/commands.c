@@ -1,19 +1,33 @@
 /*
  * The command table (as bcftools' main.c): one line per subcommand, in the
- * order `duress --help` lists them.  Commands with sub-subcommands (link,
- * frameworks) handle --help themselves (own_help).
+ * order data flows; groups have tables of their own.
  */
 #include "cli.h"
 #include "commands.h"
 
-const struct cli_command cli_commands[] = {
-	{ "screen", cmd_screen, "screen a situation against trafficking frameworks (coercion, never the kind of work)", usage_screen, 0 },
-	{ "frameworks", cmd_frameworks, "list the frameworks, show one, or print the questions", usage_frameworks, 1 },
-	{ "link", cmd_link, "find the same person on several lists without sharing names",
-	  usage_link, 1 },
-	{ "estimate", cmd_estimate, "estimate how many people no list saw (multiple systems estimation)", usage_estimate, 0 },
-	{ "simulate", cmd_simulate, "make capture histories from a known population, for testing", usage_simulate, 0 },
-	{ "reproduce", cmd_reproduce, "re-run a manifest and check that every figure is identical", usage_reproduce, 0 },
-	{ "version", cmd_version, "show the version and build of duress", usage_version, 0 },
+#define CMD(n, s) { #n, cmd_##n, &spec_##n, NULL, NULL }
+#define SUB(n, fn) { #n, cmd_##fn, &spec_##fn, NULL, NULL }
+#define END { NULL, NULL, NULL, NULL, NULL }
+
+static const struct cli_command frameworks_cmds[] = {
+	SUB(list, frameworks_list), SUB(show, frameworks_show),
+	SUB(questions, frameworks_questions), END
 };
-const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+static const struct cli_command link_cmds[] = {
+	SUB(encode, link_encode), SUB(match, link_match), SUB(plain, link_plain),
+	SUB(dedup, link_dedup), END
+};
+
+const struct cli_command cli_commands[] = {
+	CMD(screen, screen),
+	{ "frameworks", NULL, NULL, frameworks_cmds,
+	  "list the frameworks, show one, or print the questions" },
+	{ "link", NULL, NULL, link_cmds,
+	  "find the same person on several lists without sharing names" },
+	CMD(estimate, estimate),
+	CMD(simulate, simulate),
+	CMD(reproduce, reproduce),
+	CMD(version, version),
+	END
+};

@@ -1,21 +1,24 @@
-/* Declarations of every subcommand and its usage text (see commands.c). */
+/* Every subcommand: its function and its spec (options, help, man page). */
 #ifndef DURESS_COMMANDS_H
 #define DURESS_COMMANDS_H
 
-int cmd_estimate(int argc, char **argv);
-extern const char usage_estimate[];
-int cmd_simulate(int argc, char **argv);
-extern const char usage_simulate[];
-int cmd_reproduce(int argc, char **argv);
-extern const char usage_reproduce[];
-int cmd_version(int argc, char **argv);
-extern const char usage_version[];
+#include "opt.h"
 
-int cmd_link(int argc, char **argv);
-extern const char usage_link[];
-int cmd_screen(int argc, char **argv);
-extern const char usage_screen[];
-int cmd_frameworks(int argc, char **argv);
-extern const char usage_frameworks[];
+#define CLI_COMMAND(name) \
+	int cmd_##name(int argc, char **argv); \
+	extern const struct cli_spec spec_##name
+
+CLI_COMMAND(screen);
+CLI_COMMAND(frameworks_list);
+CLI_COMMAND(frameworks_show);
+CLI_COMMAND(frameworks_questions);
+CLI_COMMAND(link_encode);
+CLI_COMMAND(link_match);
+CLI_COMMAND(link_plain);
+CLI_COMMAND(link_dedup);
+CLI_COMMAND(estimate);
+CLI_COMMAND(simulate);
+CLI_COMMAND(reproduce);
+CLI_COMMAND(version);
 
 #endif

@@ -1086,46 +1086,6 @@ static dur_err person_masks(const struct dur_link_result *r, uint32_t **out,
 	return DUR_OK;
 }
 
-/* A capture table from the people of `r` (names and clusters). */
-static dur_err table_of(const struct dur_link_result *r, struct dur_table **out,
-			struct dur_error *err)
-{
-	struct dur_table *t;
-	uint32_t *m;
-	dur_err rc;
-
-	*out = NULL;
-	if (r->nlists < DUR_TABLE_MIN_LISTS || r->nlists > DUR_TABLE_MAX_LISTS)
-		return dur_error_set(err, DUR_ELIMIT, "a capture table holds %d to %d lists, not "
-				     "%zu (write histories instead)", DUR_TABLE_MIN_LISTS,
-				     DUR_TABLE_MAX_LISTS, r->nlists);
-	if ((rc = person_masks(r, &m, err)))
-		return rc;
-	t = dur_table_alloc((int)r->nlists);
-	if (!t) {
-		free(m);
-		return dur_error_set(err, DUR_ENOMEM, "out of memory");
-	}
-	for (size_t l = 0; l < r->nlists; l++)
-		if ((rc = dur_table_set_name(t, (int)l, r->names[l]))) {
-			free(m);
-			dur_table_free(t);
-			return dur_error_set(err, rc, "out of memory");
-		}
-	for (size_t k = 0; k < r->nclusters; k++)
-		t->count[m[k]] += 1.0;
-	t->count[0] = 0.0;  /* a person is on some list; kept as the invariant */
-	free(m);
-	*out = t;
-	return DUR_OK;
-}
-
-dur_err dur_link_to_table(const struct dur_link_result *r, struct dur_table **out,
-			  struct dur_error *err)
-{
-	return table_of(r, out, err);
-}
-
 void dur_link_histories_free(struct dur_link_histories *h)
 {
 	if (!h)
@@ -1213,7 +1173,7 @@ dur_err dur_link_draw_tables(const struct dur_link_result *r,
 			take[i] = gsl_rng_uniform(g) < r->cands[i].prob;
 		/* every drawn pair is a match: no threshold but the draw */
 		if ((rc = assemble(w, r->cands, r->ncands, take, -1.0, r->fit.bridge, &ctx, err)) ||
-		    (rc = table_of(w, &t[d], err)))
+		    (rc = dur_link_result_table(w, &t[d], err)))
 			goto out;
 	}
 	*out = t;
@@ -1329,7 +1289,7 @@ dur_err dur_link_write_histories_weakest(const struct dur_link_result *r, FILE *
 dur_err dur_link_write_table(const struct dur_link_result *r, FILE *f, struct dur_error *err)
 {
 	struct dur_table *t;
-	dur_err rc = dur_link_to_table(r, &t, err);
+	dur_err rc = dur_link_result_table(r, &t, err);
 	if (rc)
 		return rc;
 	rc = dur_table_write_csv(t, f, err);

@@ -231,8 +231,8 @@ static dur_err exhaustive(dur_mse_work *w, const struct dur_table *t, int bic, i
 
 	if (k > 6)
 		return dur_error_set(err, DUR_EINVAL,
-				     "the exhaustive search (--select aic|bic) handles up to 6 lists; "
-				     "this table has %d: use --model stepwise or name the terms", k);
+				     "the search over every model (by AIC or BIC) handles up to 6 lists; "
+				     "this table has %d: use the stepwise model or name the terms", k);
 	nt = threads < 1 ? 1 : threads > 16 ? 16 : threads;
 	if ((uint64_t)nt > nmodels)
 		nt = (int)nmodels;

@@ -73,28 +73,28 @@ dur_err dur_framework_set_show_json(const dur_framework_set *set, const char *fr
 	return rc;
 }
 
-static void citations_text(struct scr_buf *b, const struct scr_framework *fw)
+static void citations_text(struct dur_buf *b, const struct scr_framework *fw)
 {
 	json_t *c = json_object_get(fw->doc, "citations"), *v;
 	size_t i;
 
 	json_array_foreach(c, i, v) {
-		scr_buf_wrap(b, json_string_value(json_object_get(v, "text")), "    source: ",
+		dur_buf_wrap(b, json_string_value(json_object_get(v, "text")), "    source: ",
 			     "            ", 78);
-		scr_buf_printf(b, "            [%s]\n",
+		dur_buf_printf(b, "            [%s]\n",
 			       tag_words(json_string_value(json_object_get(v, "verification"))));
 	}
 	c = json_object_get(fw->doc, "verification");
 	json_array_foreach(c, i, v) {
 		const char *note = json_string_value(json_object_get(v, "note"));
-		struct scr_buf l = { 0 };
+		struct dur_buf l = { 0 };
 		char *txt = NULL;
-		scr_buf_printf(&l, "%s: %s%s%s",
+		dur_buf_printf(&l, "%s: %s%s%s",
 			       json_string_value(json_object_get(v, "part")),
 			       json_string_value(json_object_get(v, "status")), note ? " - " : "",
 			       note ? note : "");
-		if (scr_buf_finish(&l, &txt, NULL) == DUR_OK) {
-			scr_buf_wrap(b, txt, "    verified: ", "              ", 78);
+		if (dur_buf_finish(&l, &txt, NULL) == DUR_OK) {
+			dur_buf_wrap(b, txt, "    verified: ", "              ", 78);
 			free(txt);
 		} else {
 			b->failed = 1;
@@ -105,27 +105,27 @@ static void citations_text(struct scr_buf *b, const struct scr_framework *fw)
 dur_err dur_framework_set_list_text(const dur_framework_set *set, char **out,
 				    struct dur_error *err)
 {
-	struct scr_buf b = { 0 };
+	struct dur_buf b = { 0 };
 
-	scr_buf_puts(&b, "Frameworks (verification: V primary source checked, S secondary "
+	dur_buf_puts(&b, "Frameworks (verification: V primary source checked, S secondary "
 		     "sources only, U unverified)\n");
 	for (size_t i = 0; i < set->nfw; i++) {
 		const struct scr_framework *fw = set->fw[i];
-		scr_buf_printf(&b, "\n%s %s - %s\n", fw->id, fw->version, fw->title);
-		scr_buf_wrap(&b, fw->summary, "    ", "    ", 78);
+		dur_buf_printf(&b, "\n%s %s - %s\n", fw->id, fw->version, fw->title);
+		dur_buf_wrap(&b, fw->summary, "    ", "    ", 78);
 		citations_text(&b, fw);
 	}
-	scr_buf_puts(&b, "\nMore: duress frameworks show ID; the questions: duress frameworks "
+	dur_buf_puts(&b, "\nMore: duress frameworks show ID; the questions: duress frameworks "
 		     "questions\n");
-	return scr_buf_finish(&b, out, err);
+	return dur_buf_finish(&b, out, err);
 }
 
 static void expr_facts(const dur_framework_set *set, const struct scr_framework *fw, int n,
-		       struct scr_buf *b)
+		       struct dur_buf *b)
 {
 	const struct scr_xnode *x = &fw->nodes[n];
 	if (x->kind == X_FACT)
-		scr_buf_printf(b, " %s", (size_t)x->arg == set->nfacts ? "age" :
+		dur_buf_printf(b, " %s", (size_t)x->arg == set->nfacts ? "age" :
 			       set->q[set->fact_q[x->arg]].id);
 	else if (x->kind != X_IND && x->kind != X_ELEM && x->kind != X_OPTION)
 		for (size_t i = 0; i < x->nkids; i++)
@@ -137,72 +137,72 @@ dur_err dur_framework_set_show_text(const dur_framework_set *set, const char *fr
 {
 	long f = dur_framework_set_find(set, framework);
 	const struct scr_framework *fw;
-	struct scr_buf b = { 0 };
+	struct dur_buf b = { 0 };
 
 	*out = NULL;
 	if (f < 0)
 		return dur_error_set(err, DUR_EINVAL, "unknown framework '%s'", framework);
 	fw = set->fw[f];
-	scr_buf_printf(&b, "%s %s - %s\n", fw->id, fw->version, fw->title);
-	scr_buf_wrap(&b, fw->summary, "    ", "    ", 78);
+	dur_buf_printf(&b, "%s %s - %s\n", fw->id, fw->version, fw->title);
+	dur_buf_wrap(&b, fw->summary, "    ", "    ", 78);
 	citations_text(&b, fw);
-	scr_buf_puts(&b, "\nDecision rule\n");
-	scr_buf_wrap(&b, fw->rule_text, "    ", "    ", 78);
+	dur_buf_puts(&b, "\nDecision rule\n");
+	dur_buf_wrap(&b, fw->rule_text, "    ", "    ", 78);
 	for (size_t i = 0; i < fw->nelem; i++) {
-		struct scr_buf l = { 0 };
+		struct dur_buf l = { 0 };
 		char *txt = NULL;
-		scr_buf_printf(&l, "%s (%s): %s", fw->elem[i].label, fw->elem[i].id,
+		dur_buf_printf(&l, "%s (%s): %s", fw->elem[i].label, fw->elem[i].id,
 			       fw->elem[i].rule_text);
-		if (scr_buf_finish(&l, &txt, err)) {
+		if (dur_buf_finish(&l, &txt, err)) {
 			free(b.p);
 			return DUR_ENOMEM;
 		}
-		scr_buf_wrap(&b, txt, "  - ", "    ", 78);
+		dur_buf_wrap(&b, txt, "  - ", "    ", 78);
 		free(txt);
 	}
 	for (int v = DUR_SCREEN_INDICATED; v >= DUR_SCREEN_NOT_INDICATED; v--) {
-		struct scr_buf l = { 0 };
+		struct dur_buf l = { 0 };
 		char *txt = NULL;
-		scr_buf_printf(&l, "%s: %s", dur_screen_verdict_name((enum dur_screen_verdict)v),
+		dur_buf_printf(&l, "%s: %s", dur_screen_verdict_name((enum dur_screen_verdict)v),
 			       fw->meaning[v]);
-		if (scr_buf_finish(&l, &txt, err)) {
+		if (dur_buf_finish(&l, &txt, err)) {
 			free(b.p);
 			return DUR_ENOMEM;
 		}
-		scr_buf_wrap(&b, txt, "  ", "    ", 78);
+		dur_buf_wrap(&b, txt, "  ", "    ", 78);
 		free(txt);
 	}
 	if (fw->nopt) {
-		scr_buf_puts(&b, "\nOptions (set with --option ");
-		scr_buf_printf(&b, "%s.NAME=yes|no)\n", fw->id);
+		dur_buf_printf(&b, "\nOptions (settings of this framework, named %s.NAME, "
+			       "yes or no)\n", fw->id);
 		for (size_t i = 0; i < fw->nopt; i++) {
-			struct scr_buf l = { 0 };
+			struct dur_buf l = { 0 };
 			char *txt = NULL;
-			scr_buf_printf(&l, "%s = %s: %s", fw->opt[i].id, fw->opt[i].value ? "yes" : "no",
+			dur_buf_printf(&l, "%s = %s: %s", fw->opt[i].id, fw->opt[i].value ? "yes" : "no",
 				       fw->opt[i].text);
-			if (scr_buf_finish(&l, &txt, err)) {
+			if (dur_buf_finish(&l, &txt, err)) {
 				free(b.p);
 				return DUR_ENOMEM;
 			}
-			scr_buf_wrap(&b, txt, "  - ", "    ", 78);
+			dur_buf_wrap(&b, txt, "  - ", "    ", 78);
 			free(txt);
 		}
 	}
-	scr_buf_printf(&b, "\nIndicators (%zu)\n", fw->nind);
+	dur_buf_printf(&b, "\nIndicators (%zu)\n", fw->nind);
 	for (size_t i = 0; i < fw->nind; i++) {
 		const struct scr_indicator *ind = &fw->ind[i];
-		scr_buf_printf(&b, "  %s [%s]\n", ind->id, ind->verification);
-		scr_buf_wrap(&b, ind->label, "      ", "      ", 78);
-		scr_buf_puts(&b, "      from:");
+		dur_buf_printf(&b, "  %s [%s]\n", ind->id, ind->verification);
+		dur_buf_wrap(&b, ind->label, "      ", "      ", 78);
+		dur_buf_puts(&b, "      from:");
 		for (size_t k = 0; k < ind->nfacts; k++)
-			scr_buf_printf(&b, " %s", scr_fact_name(set, ind->facts[k]));
+			dur_buf_printf(&b, " %s", scr_fact_name(set, ind->facts[k]));
 		if (fw->nodes[ind->node].kind == X_ALL) {
-			scr_buf_puts(&b, "; only if:");
+			dur_buf_puts(&b, "; only if:");
 			expr_facts(set, fw, fw->kids[fw->nodes[ind->node].kids + 1], &b);
 		}
-		scr_buf_puts(&b, "\n");
+		dur_buf_puts(&b, "\n");
 	}
-	return scr_buf_finish(&b, out, err);
+	return dur_buf_finish(&b, out, err);
 }
 
 /* The indicators of framework fw that fact f feeds, as a JSON array. */
@@ -271,46 +271,46 @@ dur_err dur_framework_set_questions_json(const dur_framework_set *set, char **ou
 dur_err dur_framework_set_questions_text(const dur_framework_set *set, char **out,
 					 struct dur_error *err)
 {
-	struct scr_buf b = { 0 };
+	struct dur_buf b = { 0 };
 	const char *section = "";
 	size_t num = 0;
 
-	scr_buf_printf(&b, "%s (questions %s)\n\n", set->bank_title, set->bank_version);
-	scr_buf_wrap(&b, set->bank_intro, "", "", 78);
+	dur_buf_printf(&b, "%s (questions %s)\n\n", set->bank_title, set->bank_version);
+	dur_buf_wrap(&b, set->bank_intro, "", "", 78);
 	for (size_t i = 0; i < set->nq; i++) {
 		const struct scr_question *q = &set->q[i];
 		int f = q->kind == Q_YESNO ? q->fact : q->kind == Q_AGE ? (int)set->nfacts : -1;
-		struct scr_buf l = { 0 };
+		struct dur_buf l = { 0 };
 		char *txt = NULL;
 		char lead[32];
 
 		if (strcmp(section, q->section) != 0) {
 			section = q->section;
-			scr_buf_printf(&b, "\n== %s ==\n", section);
+			dur_buf_printf(&b, "\n== %s ==\n", section);
 		}
 		snprintf(lead, sizeof(lead), "%2zu. ", ++num);
-		scr_buf_wrap(&b, q->text, lead, "    ", 78);
+		dur_buf_wrap(&b, q->text, lead, "    ", 78);
 		if (q->help) {
-			struct scr_buf h = { 0 };
+			struct dur_buf h = { 0 };
 			char *ht = NULL;
-			scr_buf_printf(&h, "(%s)", q->help);
-			if (scr_buf_finish(&h, &ht, err)) {
+			dur_buf_printf(&h, "(%s)", q->help);
+			if (dur_buf_finish(&h, &ht, err)) {
 				free(b.p);
 				return DUR_ENOMEM;
 			}
-			scr_buf_wrap(&b, ht, "    ", "     ", 78);
+			dur_buf_wrap(&b, ht, "    ", "     ", 78);
 			free(ht);
 		}
 		if (q->kind == Q_YESNO)
-			scr_buf_puts(&b, "    [ ] yes   [ ] no   [ ] don't know\n");
+			dur_buf_puts(&b, "    [ ] yes   [ ] no   [ ] don't know\n");
 		else if (q->kind == Q_AGE)
-			scr_buf_puts(&b, "    age: ______   or  [ ] under 18   [ ] 18 or over   "
+			dur_buf_puts(&b, "    age: ______   or  [ ] under 18   [ ] 18 or over   "
 				     "[ ] don't know\n");
 		else
-			scr_buf_puts(&b, "    ________________________________________\n");
-		scr_buf_printf(&l, "id %s", q->id);
+			dur_buf_puts(&b, "    ________________________________________\n");
+		dur_buf_printf(&l, "id %s", q->id);
 		if (f < 0) {
-			scr_buf_puts(&l, "; read by no rule");
+			dur_buf_puts(&l, "; read by no rule");
 		} else {
 			int any = 0;
 			for (size_t k = 0; k < set->nfw; k++) {
@@ -320,18 +320,18 @@ dur_err dur_framework_set_questions_text(const dur_framework_set *set, char **ou
 						if (set->fw[k]->ind[m].facts[n] == f)
 							used = 1;
 				if (used) {
-					scr_buf_printf(&l, "%s%s", any ? ", " : "; used by ",
+					dur_buf_printf(&l, "%s%s", any ? ", " : "; used by ",
 						       set->fw[k]->id);
 					any = 1;
 				}
 			}
 		}
-		if (scr_buf_finish(&l, &txt, err)) {
+		if (dur_buf_finish(&l, &txt, err)) {
 			free(b.p);
 			return DUR_ENOMEM;
 		}
-		scr_buf_wrap(&b, txt, "    ", "      ", 78);
+		dur_buf_wrap(&b, txt, "    ", "      ", 78);
 		free(txt);
 	}
-	return scr_buf_finish(&b, out, err);
+	return dur_buf_finish(&b, out, err);
 }

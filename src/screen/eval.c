@@ -455,20 +455,20 @@ static dur_err screen_one(const dur_framework_set *set, const struct scr_framewo
 			continue;
 		if (!s->ind_all[i]) {
 			/* found only for some answers of an unknown split fact: say which */
-			struct scr_buf b = { 0 };
+			struct dur_buf b = { 0 };
 			char *txt = NULL;
 			for (size_t k = 0; k < nu; k++) {
 				int yes = s->cond[i][k][1], no = s->cond[i][k][0];
 				int is_age = (size_t)unk[k] == set->nfacts;
 				if (yes == no)
 					continue;
-				scr_buf_printf(&b, "%s%s=%s", b.len ? "," : "",
+				dur_buf_printf(&b, "%s%s=%s", b.len ? "," : "",
 					       scr_fact_name(set, unk[k]),
 					       is_age ? (yes ? "minor" : "adult") : (yes ? "yes" : "no"));
 			}
 			if (!b.p)
-				scr_buf_puts(&b, "unknown");
-			if (scr_buf_finish(&b, &txt, err))
+				dur_buf_puts(&b, "unknown");
+			if (dur_buf_finish(&b, &txt, err))
 				return DUR_ENOMEM;
 			if (!(only_if = pool_add(r, txt)))
 				goto nomem;
@@ -728,57 +728,57 @@ static const char *verdict_words(enum dur_screen_verdict v)
 dur_err dur_screen_result_to_text(const dur_screen_result *r, const dur_screen_case *c,
 				  char **out, struct dur_error *err)
 {
-	struct scr_buf b = { 0 };
+	struct dur_buf b = { 0 };
 
 	*out = NULL;
-	scr_buf_puts(&b, "Screening result: " SCREEN_NOTE ".\n");
+	dur_buf_puts(&b, "Screening result: " SCREEN_NOTE ".\n");
 	if (c) {
 		if (c->id && *c->id) {
-			scr_buf_puts(&b, "Case ");
-			scr_buf_put_clean(&b, c->id);
-			scr_buf_puts(&b, ". ");
+			dur_buf_puts(&b, "Case ");
+			dur_buf_put_clean(&b, c->id);
+			dur_buf_puts(&b, ". ");
 		}
-		scr_buf_printf(&b, "Age: %s. Sector: ", c->age);
+		dur_buf_printf(&b, "Age: %s. Sector: ", c->age);
 		if (c->sector && *c->sector) {
-			scr_buf_puts(&b, "\"");
-			scr_buf_put_clean(&b, c->sector);
-			scr_buf_puts(&b, "\" (recorded, never used as evidence).\n");
+			dur_buf_puts(&b, "\"");
+			dur_buf_put_clean(&b, c->sector);
+			dur_buf_puts(&b, "\" (recorded, never used as evidence).\n");
 		} else {
-			scr_buf_puts(&b, "not recorded.\n");
+			dur_buf_puts(&b, "not recorded.\n");
 		}
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		const struct dur_screen_outcome *o = &r->o[i];
-		struct scr_buf l = { 0 };
+		struct dur_buf l = { 0 };
 		char *txt = NULL;
 
-		scr_buf_printf(&b, "\n%s %s - %s\n", o->framework, o->version, o->title);
-		scr_buf_printf(&l, "%s. %s", verdict_words(o->verdict), o->meaning);
+		dur_buf_printf(&b, "\n%s %s - %s\n", o->framework, o->version, o->title);
+		dur_buf_printf(&l, "%s. %s", verdict_words(o->verdict), o->meaning);
 		for (size_t k = 0; k < o->nnotes; k++)
-			scr_buf_printf(&l, " %s", o->notes[k]);
+			dur_buf_printf(&l, " %s", o->notes[k]);
 		if (o->nfindings)
-			scr_buf_puts(&l, "\vFound:");
+			dur_buf_puts(&l, "\vFound:");
 		for (size_t k = 0; k < o->nfindings; k++) {
 			const struct dur_screen_finding *f = &o->findings[k];
-			scr_buf_printf(&l, "\v- %s (yes to %s)%s%s%s", f->label, f->fact,
+			dur_buf_printf(&l, "\v- %s (yes to %s)%s%s%s", f->label, f->fact,
 				       f->only_if ? " [only if " : "", f->only_if ? f->only_if : "",
 				       f->only_if ? "]" : "");
 		}
-		scr_buf_printf(&l, "\vRule: %s", fw_rule(o));
+		dur_buf_printf(&l, "\vRule: %s", fw_rule(o));
 		if (o->nelements) {
-			scr_buf_puts(&l, "\vParts:");
+			dur_buf_puts(&l, "\vParts:");
 			for (size_t k = 0; k < o->nelements; k++)
-				scr_buf_printf(&l, " %s: %s%s", o->elements[k].label,
+				dur_buf_printf(&l, " %s: %s%s", o->elements[k].label,
 					       status_word(o->elements[k].status),
 					       k + 1 < o->nelements ? ";" : ".");
 		}
 		if (o->nchange) {
-			scr_buf_puts(&l, "\vStill unknown, and could change this:");
+			dur_buf_puts(&l, "\vStill unknown, and could change this:");
 			for (size_t k = 0; k < o->nchange; k++)
-				scr_buf_printf(&l, " %s%s", o->would_change_if[k],
+				dur_buf_printf(&l, " %s%s", o->would_change_if[k],
 					       k + 1 < o->nchange ? "," : ".");
 		}
-		if (scr_buf_finish(&l, &txt, err)) {
+		if (dur_buf_finish(&l, &txt, err)) {
 			free(b.p);
 			return DUR_ENOMEM;
 		}
@@ -788,13 +788,13 @@ dur_err dur_screen_result_to_text(const dur_screen_result *r, const dur_screen_c
 			if (q)
 				*q++ = '\0';
 			if (p[0] == '-')
-				scr_buf_wrap(&b, p + 2, "    - ", "      ", 78);
+				dur_buf_wrap(&b, p + 2, "    - ", "      ", 78);
 			else
-				scr_buf_wrap(&b, p, "  ", "    ", 78);
+				dur_buf_wrap(&b, p, "  ", "    ", 78);
 		}
 		free(txt);
 	}
-	scr_buf_puts(&b, "\nThe questions behind these ids: duress frameworks questions. Indicator ids\n"
-		     "and details: --format json.\n");
-	return scr_buf_finish(&b, out, err);
+	dur_buf_puts(&b, "\nThe questions behind these ids are in the question bank; indicator ids\n"
+		     "and details are in the JSON form of this result.\n");
+	return dur_buf_finish(&b, out, err);
 }

@@ -178,6 +178,10 @@ static dur_err parse_doc(const char *buf, size_t len, const char *name, json_t *
 	if (len > SCR_MAX_FILE)
 		return dur_error_set(err, DUR_ELIMIT, "'%s' is too large (over %u bytes)", name,
 				     SCR_MAX_FILE);
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {   /* a byte-order mark */
+		buf += 3;
+		len -= 3;
+	}
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j)
 		return dur_error_set(err, DUR_EPARSE, "'%s': line %d, column %d: %s", name,
@@ -305,6 +309,10 @@ dur_err dur_framework_set_load_bank(dur_framework_set *set, const char *buf, siz
 			rc = ld_fail(&l, "the bank must have the question '%s'", fixed[i]);
 			goto out;
 		}
+	if (scr_source_set(&set->bank_src, l.name, buf, len)) {
+		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+		goto out;
+	}
 	set->bank_doc = doc;
 	doc = NULL;
 	set->have_bank = 1;
@@ -645,6 +653,7 @@ static void fw_free(struct scr_framework *fw)
 {
 	if (!fw)
 		return;
+	free(fw->src.file);
 	free(fw->id);
 	free(fw->version);
 	free(fw->title);
@@ -1173,6 +1182,10 @@ dur_err dur_framework_set_add(dur_framework_set *set, const char *buf, size_t le
 		goto out;
 	}
 	set->fw = nf;
+	if (scr_source_set(&fw->src, l.name, buf, len)) {
+		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+		goto out;
+	}
 	fw->doc = doc;
 	doc = NULL;
 	set->fw[set->nfw++] = fw;
@@ -1207,7 +1220,36 @@ void dur_framework_set_free(dur_framework_set *set)
 	free(set->bank_title);
 	free(set->bank_intro);
 	json_decref(set->bank_doc);
+	free(set->bank_src.file);
 	free(set);
+}
+
+static void source_out(const struct scr_source *s, const char *id, const char *version,
+		       struct dur_framework_source *out)
+{
+	out->file = s->file;
+	out->id = id;
+	out->version = version;
+	out->size = s->size;
+	out->sha256 = s->sha256;
+}
+
+dur_err dur_framework_set_bank_source(const dur_framework_set *set,
+				      struct dur_framework_source *out, struct dur_error *err)
+{
+	if (!set->have_bank)
+		return dur_error_set(err, DUR_EINVAL, "no question bank is loaded");
+	source_out(&set->bank_src, "questions", set->bank_version, out);
+	return DUR_OK;
+}
+
+dur_err dur_framework_set_source(const dur_framework_set *set, size_t i,
+				 struct dur_framework_source *out, struct dur_error *err)
+{
+	if (i >= set->nfw)
+		return dur_error_set(err, DUR_EINVAL, "there is no framework %zu", i);
+	source_out(&set->fw[i]->src, set->fw[i]->id, set->fw[i]->version, out);
+	return DUR_OK;
 }
 
 size_t dur_framework_set_count(const dur_framework_set *set)

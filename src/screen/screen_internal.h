@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include <duress/screen.h>
+#include "core/buf.h"
 
 #define SCR_MAX_FILE (4u << 20)         /* a framework or bank file */
 #define SCR_MAX_SPLIT 6                 /* facts under negation, per framework */
@@ -76,7 +77,15 @@ struct scr_option {
 	int value;
 };
 
+/* Where a loaded file came from, for manifests. */
+struct scr_source {
+	char *file;           /* base name of the name given */
+	uint64_t size;
+	char sha256[65];
+};
+
 struct scr_framework {
+	struct scr_source src;
 	char *id;
 	char *version;
 	char *title;
@@ -102,6 +111,7 @@ struct scr_framework {
 };
 
 struct dur_framework_set {
+	struct scr_source bank_src;
 	int have_bank;
 	char *bank_version;
 	char *bank_title;
@@ -117,6 +127,7 @@ struct dur_framework_set {
 
 struct dur_screen_case {
 	const dur_framework_set *set;
+	size_t line;          /* where a batch had it (0 for a single case) */
 	char *id;
 	char *sector;
 	char age[32];
@@ -139,26 +150,16 @@ size_t scr_verify_limit(const struct scr_framework *fw);
 /* Name of fact index f: a question id, or "age" for "under 18". */
 const char *scr_fact_name(const dur_framework_set *set, int f);
 
+/* Record name, size and SHA-256 of a loaded file.  0 on success. */
+int scr_source_set(struct scr_source *s, const char *name, const char *buf, size_t len);
+
 /* Small helpers shared by the files of the module. */
 char *scr_strdup(const char *s);
-/* Growable string with a cap (like curl's dynbuf). */
-struct scr_buf {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-void scr_buf_puts(struct scr_buf *b, const char *s);
-/* The same, with control characters replaced by spaces (for user text). */
-void scr_buf_put_clean(struct scr_buf *b, const char *s);
-void scr_buf_printf(struct scr_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-/* Word-wrap `s` at `width` columns, each line starting with `indent`. */
-void scr_buf_wrap(struct scr_buf *b, const char *s, const char *first, const char *indent,
-		  size_t width);
-dur_err scr_buf_finish(struct scr_buf *b, char **out, struct dur_error *err);
+/*
+ * What jansson's error means, in words that never quote the input (its own
+ * messages can: "invalid token near 'Maria'"), for messages about cases.
+ */
+const char *scr_json_error_words(const json_error_t *je);
 /* json_dumps with a translated error. */
 dur_err scr_json_dump(json_t *j, int indent, char **out, struct dur_error *err);
 

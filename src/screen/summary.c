@@ -204,19 +204,25 @@ static json_t *row_json(const dur_screen_summary *s, const struct srow *r, unsig
 	return j;
 }
 
-dur_err dur_screen_summary_to_json(const dur_screen_summary *s, unsigned long resolution,
-				   int indent, char **out, struct dur_error *err)
+json_t *dur_screen_summary_json(const dur_screen_summary *s, unsigned long resolution,
+				 struct dur_error *err)
 {
 	const struct srow **rows;
 	json_t *j, *a;
-	dur_err rc;
 
-	*out = NULL;
-	if (resolution < 1)
-		return dur_error_set(err, DUR_EINVAL, "the resolution must be at least 1");
-	if (!(rows = sorted_rows(s)))
-		return dur_error_set(err, DUR_ENOMEM, "out of memory");
-	j = json_object();
+	if (resolution < 1) {
+		dur_error_set(err, DUR_EINVAL, "the resolution must be at least 1");
+		return NULL;
+	}
+	if (!(rows = sorted_rows(s)) || !(j = json_object())) {
+		free(rows);
+		dur_error_set(err, DUR_ENOMEM, "out of memory");
+		return NULL;
+	}
+	json_object_set_new(j, "format", json_string(DUR_SCREEN_SUMMARY_FORMAT));
+	json_object_set_new(j, "format_version", json_integer(DUR_SCREEN_SUMMARY_FORMAT_VERSION));
+	json_object_set_new(j, "cases", json_integer((json_int_t)round_down(s->all.cases,
+								    resolution)));
 	json_object_set_new(j, "note", json_string(
 		"the same people counted under each framework's definition; a screening guides "
 		"next steps and is not a legal finding"));
@@ -242,41 +248,52 @@ dur_err dur_screen_summary_to_json(const dur_screen_summary *s, unsigned long re
 	}
 	json_object_set_new(j, "by_sector", a);
 	free(rows);
+	return j;
+}
+
+dur_err dur_screen_summary_to_json(const dur_screen_summary *s, unsigned long resolution,
+				   int indent, char **out, struct dur_error *err)
+{
+	json_t *j = dur_screen_summary_json(s, resolution, err);
+	dur_err rc;
+	*out = NULL;
+	if (!j)
+		return err && err->code ? err->code : DUR_ENOMEM;
 	rc = scr_json_dump(j, indent, out, err);
 	json_decref(j);
 	return rc;
 }
 
-static void cell(struct scr_buf *b, size_t x, unsigned long k, int width)
+static void cell(struct dur_buf *b, size_t x, unsigned long k, int width)
 {
 	char t[32];
 	if (k > 1 && x < k)
 		snprintf(t, sizeof(t), "<%lu", k);
 	else
 		snprintf(t, sizeof(t), "%zu", round_down(x, k));
-	scr_buf_printf(b, "%*s", width, t);
+	dur_buf_printf(b, "%*s", width, t);
 }
 
-static void row_text(struct scr_buf *b, const dur_screen_summary *s, const struct srow *r,
+static void row_text(struct dur_buf *b, const dur_screen_summary *s, const struct srow *r,
 		     unsigned long k)
 {
-	scr_buf_printf(b, "  %-14s %10s %14s %13s\n", "framework", "indicated", "not indicated",
+	dur_buf_printf(b, "  %-14s %10s %14s %13s\n", "framework", "indicated", "not indicated",
 		       "not enough");
 	for (size_t i = 0; i < s->nfw; i++) {
-		scr_buf_printf(b, "  %-14s ", s->fw[i]);
+		dur_buf_printf(b, "  %-14s ", s->fw[i]);
 		cell(b, r->cnt[3 * i + DUR_SCREEN_INDICATED], k, 10);
-		scr_buf_puts(b, " ");
+		dur_buf_puts(b, " ");
 		cell(b, r->cnt[3 * i + DUR_SCREEN_NOT_INDICATED], k, 14);
-		scr_buf_puts(b, " ");
+		dur_buf_puts(b, " ");
 		cell(b, r->cnt[3 * i + DUR_SCREEN_INSUFFICIENT], k, 13);
-		scr_buf_puts(b, "\n");
+		dur_buf_puts(b, "\n");
 	}
 }
 
 dur_err dur_screen_summary_to_text(const dur_screen_summary *s, unsigned long resolution,
 				   char **out, struct dur_error *err)
 {
-	struct scr_buf b = { 0 };
+	struct dur_buf b = { 0 };
 	const struct srow **rows;
 	char t[32];
 
@@ -285,28 +302,28 @@ dur_err dur_screen_summary_to_text(const dur_screen_summary *s, unsigned long re
 		return dur_error_set(err, DUR_EINVAL, "the resolution must be at least 1");
 	if (!(rows = sorted_rows(s)))
 		return dur_error_set(err, DUR_ENOMEM, "out of memory");
-	scr_buf_puts(&b, "Screening summary: the same people, counted under each framework's "
+	dur_buf_puts(&b, "Screening summary: the same people, counted under each framework's "
 		     "definition.\nA screening guides next steps; these are not counts of legal "
 		     "findings.\n");
 	if (resolution > 1)
-		scr_buf_printf(&b, "Counts are rounded down to a multiple of %lu; \"<%lu\" means "
+		dur_buf_printf(&b, "Counts are rounded down to a multiple of %lu; \"<%lu\" means "
 			       "fewer than %lu.\n", resolution, resolution, resolution);
 	if (resolution > 1 && s->all.cases < resolution)
 		snprintf(t, sizeof(t), "<%lu", resolution);
 	else
 		snprintf(t, sizeof(t), "%zu", round_down(s->all.cases, resolution));
-	scr_buf_printf(&b, "\nAll cases (%s)\n", t);
+	dur_buf_printf(&b, "\nAll cases (%s)\n", t);
 	row_text(&b, s, &s->all, resolution);
 	for (size_t i = 0; i < s->nrow; i++) {
 		if (resolution > 1 && rows[i]->cases < resolution)
 			snprintf(t, sizeof(t), "<%lu", resolution);
 		else
 			snprintf(t, sizeof(t), "%zu", round_down(rows[i]->cases, resolution));
-		scr_buf_puts(&b, "\nSector \"");
-		scr_buf_put_clean(&b, rows[i]->sector);
-		scr_buf_printf(&b, "\" (%s)\n", t);
+		dur_buf_puts(&b, "\nSector \"");
+		dur_buf_put_clean(&b, rows[i]->sector);
+		dur_buf_printf(&b, "\" (%s)\n", t);
 		row_text(&b, s, rows[i], resolution);
 	}
 	free(rows);
-	return scr_buf_finish(&b, out, err);
+	return dur_buf_finish(&b, out, err);
 }

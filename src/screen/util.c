@@ -1,13 +1,12 @@
 /* Small helpers of the screen module: strings, a capped buffer, JSON dumps. */
 #include "screen/screen_internal.h"
 
+#include <sodium.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Rendered text is small (a report, a form); anything larger is a bug. */
-#define SCR_BUF_CAP (64u << 20)
 
 char *scr_strdup(const char *s)
 {
@@ -21,139 +20,6 @@ char *scr_strdup(const char *s)
 	if (d)
 		memcpy(d, s, n + 1);
 	return d;
-}
-
-static int buf_grow(struct scr_buf *b, size_t extra)
-{
-	size_t need, nc;
-	char *np;
-
-	if (b->failed)
-		return -1;
-	need = b->len + extra + 1;
-	if (need <= b->cap)
-		return 0;
-	if (need > SCR_BUF_CAP) {
-		b->failed = 1;
-		return -1;
-	}
-	nc = b->cap ? b->cap : 256;
-	while (nc < need)
-		nc *= 2;
-	np = realloc(b->p, nc);
-	if (!np) {
-		b->failed = 1;
-		return -1;
-	}
-	b->p = np;
-	b->cap = nc;
-	return 0;
-}
-
-void scr_buf_puts(struct scr_buf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (buf_grow(b, n) != 0)
-		return;
-	memcpy(b->p + b->len, s, n + 1);
-	b->len += n;
-}
-
-void scr_buf_put_clean(struct scr_buf *b, const char *s)
-{
-	size_t n = strlen(s), start = b->len;
-
-	if (buf_grow(b, n) != 0)
-		return;
-	memcpy(b->p + b->len, s, n + 1);
-	b->len += n;
-	/* user text in a table: control characters (a newline in a sector) become spaces */
-	for (size_t i = start; i < b->len; i++)
-		if ((unsigned char)b->p[i] < 0x20 || b->p[i] == 0x7f)
-			b->p[i] = ' ';
-}
-
-void scr_buf_printf(struct scr_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->failed)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = 1;
-		return;
-	}
-	if (buf_grow(b, (size_t)n) != 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-void scr_buf_wrap(struct scr_buf *b, const char *s, const char *first, const char *indent,
-		  size_t width)
-{
-	size_t col = strlen(first), ilen = strlen(indent);
-	int at_start = 1;
-	const char *p = s;
-
-	scr_buf_puts(b, first);
-	for (;;) {
-		const char *w;
-		size_t wl;
-
-		while (*p == ' ' || *p == '\n')
-			p++;
-		if (!*p)
-			break;
-		w = p;
-		while (*p && *p != ' ' && *p != '\n')
-			p++;
-		wl = (size_t)(p - w);
-		if (!at_start && col + 1 + wl > width) {
-			scr_buf_puts(b, "\n");
-			scr_buf_puts(b, indent);
-			col = ilen;
-			at_start = 1;
-		}
-		if (!at_start) {
-			scr_buf_puts(b, " ");
-			col++;
-		}
-		if (buf_grow(b, wl) != 0)
-			return;
-		memcpy(b->p + b->len, w, wl);
-		b->len += wl;
-		b->p[b->len] = '\0';
-		col += wl;
-		at_start = 0;
-	}
-	scr_buf_puts(b, "\n");
-}
-
-dur_err scr_buf_finish(struct scr_buf *b, char **out, struct dur_error *err)
-{
-	*out = NULL;
-	if (b->failed || !b->p) {
-		if (!b->failed && buf_grow(b, 0) == 0) {
-			b->p[0] = '\0';
-			*out = b->p;
-			memset(b, 0, sizeof(*b));
-			return DUR_OK;
-		}
-		free(b->p);
-		memset(b, 0, sizeof(*b));
-		return dur_error_set(err, DUR_ENOMEM, "out of memory");
-	}
-	*out = b->p;
-	memset(b, 0, sizeof(*b));
-	return DUR_OK;
 }
 
 dur_err scr_json_dump(json_t *j, int indent, char **out, struct dur_error *err)
@@ -177,4 +43,32 @@ const char *dur_screen_verdict_name(enum dur_screen_verdict v)
 	case DUR_SCREEN_INSUFFICIENT: return "insufficient_information";
 	}
 	return "insufficient_information";
+}
+
+int scr_source_set(struct scr_source *s, const char *name, const char *buf, size_t len)
+{
+	const char *base = name ? strrchr(name, '/') : NULL;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	free(s->file);
+	s->file = scr_strdup(base ? base + 1 : name ? name : "");
+	if (!s->file)
+		return -1;
+	s->size = (uint64_t)len;
+	crypto_hash_sha256(h, (const unsigned char *)buf, len);
+	sodium_bin2hex(s->sha256, sizeof(s->sha256), h, sizeof(h));
+	return 0;
+}
+
+const char *scr_json_error_words(const json_error_t *je)
+{
+	switch (json_error_code(je)) {
+	case json_error_out_of_memory: return "out of memory while reading the JSON";
+	case json_error_premature_end_of_input: return "the JSON ends too early";
+	case json_error_end_of_input_expected: return "more text after the JSON value";
+	case json_error_duplicate_key: return "a key appears twice";
+	case json_error_invalid_utf8: return "bytes that are not UTF-8";
+	case json_error_null_character: return "a NUL character";
+	case json_error_null_byte_in_key: return "a NUL character in a key";
+	default: return "not valid JSON here";
+	}
 }

@@ -12,10 +12,10 @@ P | ~id sector; read by no rule | $DURESS frameworks questions
 P | ~"feeds" | $DURESS frameworks questions --format json
 CHECK | $DURESS frameworks questions -o form.txt && grep -q threats_to_person form.txt
 2 | ~unknown framework 'nope' | $DURESS frameworks show nope
-2 | ~show needs a framework id | $DURESS frameworks show
-2 | ~say what to do | $DURESS frameworks
-2 | ~'dance' is not list, show or questions | $DURESS frameworks dance
-2 | ~--format is text or json | $DURESS frameworks list --format xml
+2 | ~frameworks show: no input given | $DURESS frameworks show
+2 | ~usage: duress frameworks COMMAND | $DURESS frameworks
+2 | ~'dance' is not a frameworks command | $DURESS frameworks dance
+2 | ~--format takes one of text,json | $DURESS frameworks list --format xml
 P | ~^usage: duress frameworks | $DURESS frameworks --help
 P | ~^usage: duress frameworks | $DURESS frameworks list --help
 P | ~^usage: duress frameworks | $DURESS help frameworks

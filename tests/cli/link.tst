@@ -7,11 +7,11 @@ P | ~usage: duress link | $DURESS link match --help
 2 | ~usage: duress link | $DURESS link
 2 | ~'nope' is not a link command | $DURESS link nope
 2 | ~--schema is required | $DURESS link match a.enc b.enc
-2 | ~needs --secret-file | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json x.csv
+2 | ~--secret-file K is required | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json x.csv
 2 | ~unknown option '--secret' | $DURESS link encode --schema s --secret abc x.csv
 2 | ~needs a value | $DURESS link encode --schema
-2 | ~--threshold must be | $DURESS link match --schema s --threshold 2 a b
-2 | ~at least two | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json a.enc
+2 | ~--threshold takes a number from 0 to 1 | $DURESS link match --schema s --threshold 2 a b
+2 | ~needs at least 2 inputs | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json a.enc
 # the shared secret, from a file that only its owner can read: 32 distinct
 # bytes (fixed here so that the outputs are fixed; use head -c 32 /dev/urandom)
 CHECK | printf '\035\146\257\370\101\212\323\034\145\256\367\100\211\322\033\144\255\366\077\210\321\032\143\254\365\076\207\320\031\142\253\364' > key && chmod 600 key && printf '\007\236\065\314\143\372\221\050\277\126\355\204\033\262\111\340\167\016\245\074\323\152\001\230\057\306\135\364\213\042\271\120' > key2 && chmod 600 key2 && printf 'short' > short && chmod 600 short
@@ -38,7 +38,7 @@ P | ~threshold 0.7500 \(the schema's.*pairs scored | $DURESS link match --schema
 # any number of threads, with or without blocking: the same people
 P | - | $DURESS link match -q --threads 1 --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc clinic.enc --pairs t1.csv && $DURESS link match -q --threads 3 --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc clinic.enc --pairs t3.csv && cmp t1.csv t3.csv
 P | link_table_3.csv | $DURESS link match -q --no-blocking --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc clinic.enc --table -
-2 | ~--threads must be | $DURESS link match --threads 0 --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc
+2 | ~--threads | $DURESS link match --threads 0 --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc
 # the weakest link of each person, and capture tables drawn from the link probabilities
 P | ~^id,police,shelter,link_weakest | $DURESS link match -q --histories-weakest --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc --histories -
 P | ~^draw,police,shelter,count | $DURESS link match -q --table-draws 3 --draws - --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc
@@ -82,8 +82,8 @@ P | ~can be read by other users | cp key open && chmod 644 open && $DURESS link 
 # plain identifiers and deduplication
 P | link_table_plain.csv | $DURESS link plain -q --schema $SRC/tests/cli/data/link/small.schema.json $SRC/tests/cli/data/link/police.csv $SRC/tests/cli/data/link/shelter.csv $SRC/tests/cli/data/link/clinic.csv --table -
 P | ~EM: [0-9]+ iterations | $DURESS link plain --schema $SRC/tests/cli/data/link/small.schema.json $SRC/tests/cli/data/link/police.csv $SRC/tests/cli/data/link/shelter.csv
-2 | ~dedup takes one | $DURESS link dedup --schema $SRC/tests/cli/data/link/small.schema.json a.csv b.csv
-2 | ~use 'dedup' | $DURESS link plain --schema $SRC/tests/cli/data/link/small.schema.json a.csv
+2 | ~link dedup: takes at most 1 input | $DURESS link dedup --schema $SRC/tests/cli/data/link/small.schema.json a.csv b.csv
+2 | ~link plain: needs at least 2 inputs | $DURESS link plain --schema $SRC/tests/cli/data/link/small.schema.json a.csv
 1 | ~3 fields where the header has 5 | $DURESS link plain --schema $SRC/tests/cli/data/link/small.schema.json $SRC/tests/cli/data/link/police.csv $SRC/tests/cli/data/link/ragged.csv
 # the FEBRL example: encodings and plain identifiers
 #shared-begin
@@ -95,5 +95,5 @@ P | ~^1,1,5000$ | $DURESS link plain -q --schema $SRC/examples/link/febrl.schema
 P | ~200[0-9] people | $DURESS link dedup --schema $SRC/examples/link/febrl.schema.json $SHARED/link/febrl/dataset3.csv
 #shared-end
 # the bridge threshold can be set; a bridge above the threshold is refused
-2 | ~--bridge-threshold must be | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold -1 police.enc shelter.enc
+2 | ~--bridge-threshold takes a number from 0 to 1 | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold -1 police.enc shelter.enc
 P | link_table_3.csv | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold 0.5 police.enc shelter.enc clinic.enc --table -

@@ -31,35 +31,35 @@ P | ~^a,b,c,count$ | $DURESS simulate --n 1000 --names a,b,c --classes "0.7:0.1,
 CHECK | $DURESS simulate --n 100 --p 0.5,0.5 --seed 1 -o out.csv > so && [ ! -s so ] && head -1 out.csv | grep -qx 'id,L1,L2' && $DURESS simulate --n 100 --p 0.5,0.5 --seed 1 | cmp -s - out.csv
 # bad command lines: exit 2 with a message
 2 | ~--n \(the population size\) is required | $DURESS simulate --p 0.1,0.2
-2 | ~--p or --classes | $DURESS simulate --n 10
+2 | ~capture probabilities \(or latent classes\) are required | $DURESS simulate --n 10
 2 | ~not both | $DURESS simulate --n 10 --p 0.1,0.2 --classes 1:0.1,0.2
-2 | ~--n 'ten' is not a number | $DURESS simulate --n ten --p 0.1,0.2
+2 | ~--n takes a number from 1 to 1e\+08, not 'ten' | $DURESS simulate --n ten --p 0.1,0.2
 2 | ~population size 10.5 is not a whole number | $DURESS simulate --n 10.5 --p 0.1,0.2
-2 | ~population size 0 is not a whole number | $DURESS simulate --n 0 --p 0.1,0.2
-2 | ~over the limit | $DURESS simulate --n 1e9 --p 0.1,0.2
+2 | ~--n takes a number from 1 | $DURESS simulate --n 0 --p 0.1,0.2
+2 | ~--n takes a number from 1 to 1e\+08, not '1e9' | $DURESS simulate --n 1e9 --p 0.1,0.2
 2 | ~list 'L2' is 1.2; it must be between 0 and 1 | $DURESS simulate --n 10 --p 0.1,1.2
 2 | ~list 'L1' is -0.1 | $DURESS simulate --n 10 --p -0.1,0.2
 2 | ~1 list; there must be 2 to 15 | $DURESS simulate --n 10 --p 0.1
 2 | ~more than 15 values | $DURESS simulate --n 10 --p 0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1
-2 | ~'' is not a number | $DURESS simulate --n 10 --p 0.1,,0.2
+2 | ~capture probabilities: value 2 is not a number | $DURESS simulate --n 10 --p 0.1,,0.2
 2 | ~class weights sum to 0.9; they must sum to 1 | $DURESS simulate --n 10 --classes "0.5:0.1,0.2;0.4:0.1,0.2"
 2 | ~class 2 gives 1 probabilit | $DURESS simulate --n 10 --classes "0.5:0.1,0.2;0.5:0.1"
-2 | ~is not WEIGHT:P1,P2 | $DURESS simulate --n 10 --classes 0.5
+2 | ~is not written WEIGHT:P1,P2 | $DURESS simulate --n 10 --classes 0.5
 2 | ~class 2: capture probability of list 'L1' is 3 | $DURESS simulate --n 10 --classes "0.5:0.1,0.2;0.5:3,0.1"
-2 | ~--names gives 1 name for 2 lists | $DURESS simulate --n 10 --p 0.1,0.2 --names A
+2 | ~1 list name for 2 lists | $DURESS simulate --n 10 --p 0.1,0.2 --names A
 2 | ~'A' is given twice | $DURESS simulate --n 10 --p 0.1,0.2 --names A,A
 2 | ~cannot be called 'count' | $DURESS simulate --n 10 --p 0.1,0.2 --names A,count
 2 | ~no list called 'X' | $DURESS simulate --n 10 --p 0.1,0.2 --names A,B --referral A:X:0.5
 2 | ~cannot refer to itself | $DURESS simulate --n 10 --p 0.1,0.2 --referral L1:L1:0.5
 2 | ~probability 2 is not between 0 and 1 | $DURESS simulate --n 10 --p 0.1,0.2 --referral L1:L2:2
-2 | ~is not FROM:TO:PROB | $DURESS simulate --n 10 --p 0.1,0.2 --referral L1:L2
-2 | ~--form 'json': use 'histories' or 'table' | $DURESS simulate --n 10 --p 0.1,0.2 --form json
-2 | ~--seed '-1' is not a whole number | $DURESS simulate --n 10 --p 0.1,0.2 --seed -1
-2 | ~--seed '18446744073709551616' is not | $DURESS simulate --n 10 --p 0.1,0.2 --seed 18446744073709551616
+2 | ~is not written FROM:TO:PROB | $DURESS simulate --n 10 --p 0.1,0.2 --referral L1:L2
+2 | ~--form takes one of histories,table, not 'json' | $DURESS simulate --n 10 --p 0.1,0.2 --form json
+2 | ~--seed takes a whole number from 0 to 18446744073709551615, not '-1' | $DURESS simulate --n 10 --p 0.1,0.2 --seed -1
+2 | ~--seed takes a whole number from 0 to 18446744073709551615, not '18446744073709551616' | $DURESS simulate --n 10 --p 0.1,0.2 --seed 18446744073709551616
 2 | ~unknown option '--bogus' | $DURESS simulate --n 10 --p 0.1,0.2 --bogus
-2 | ~unexpected argument 'extra' | $DURESS simulate --n 10 --p 0.1,0.2 extra
-2 | ~option '--n' is given twice | $DURESS simulate --n 10 --n 20 --p 0.1,0.2
-2 | ~option '--seed' needs a value | $DURESS simulate --n 10 --p 0.1,0.2 --seed
+2 | ~takes no arguments \('extra' given\) | $DURESS simulate --n 10 --p 0.1,0.2 extra
+2 | ~--n is given twice | $DURESS simulate --n 10 --n 20 --p 0.1,0.2
+2 | ~--seed needs a value | $DURESS simulate --n 10 --p 0.1,0.2 --seed
 2 | ~^duress simulate: | $DURESS simulate --n 10 --p 0.1,0.2 --seed x
 # nothing goes to stdout on a bad command line, and no seed is announced
 CHECK | ! $DURESS simulate --n 10 --p 0.1,2 > so 2> se; [ ! -s so ] && ! grep -q 'seed' se
@@ -73,5 +73,6 @@ CHECK | mkdir w3 && cd w3 && echo keep > out.csv && ! $DURESS simulate --n 10 --
 # stdout on a full device fails loudly
 1 | ~cannot write | $DURESS simulate --n 100 --p 0.5,0.5 --seed 1 > /dev/full
 # the README's example data is made by this exact command (examples/estimate/README.md)
-CHECK | $DURESS simulate --n 3000 --names police,ngo,shelter,clinic --classes "0.7:0.12,0.18,0.08,0.1;0.3:0.24,0.32,0.16,0.2" --referral ngo:shelter:0.3 --seed 2013 -o ex.csv && cmp ex.csv "$SRC/examples/estimate/histories.csv"
+# every bundled example file is made by scripts/make-examples.sh, exactly
+CHECK | sh $SRC/scripts/make-examples.sh $DURESS ex && for f in estimate/histories.csv estimate/regions.csv link/police.csv link/ngo.csv link/shelter.csv link/truth.csv; do cmp ex/$f "$SRC/examples/$f" || exit 1; done
 CHECK | grep -qF -- '--referral ngo:shelter:0.3 --seed 2013 -o histories.csv' "$SRC/examples/estimate/README.md"

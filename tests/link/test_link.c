@@ -1147,7 +1147,7 @@ static void test_link_table_histories_draws(void **state)
 	FILE *f;
 	(void)state;
 	assert_int_equal(r->npairs, 2);
-	assert_int_equal(dur_link_to_table(r, &t, NULL), DUR_OK);
+	assert_int_equal(dur_link_result_table(r, &t, NULL), DUR_OK);
 	assert_int_equal(t->k, 2);
 	assert_true(t->count[1] == 1 && t->count[2] == 0 && t->count[3] == 2);
 	/* one writer: dur_link_write_table is dur_table_write_csv of the table */

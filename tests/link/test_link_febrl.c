@@ -370,7 +370,7 @@ static double split_error(const struct dur_csv *c, unsigned long seed, int nl, s
 		dur_link_encoder_free(en);
 	}
 	if (dur_link_match((const struct dur_link_encodings *const *)e, names, (size_t)nl, &p, &r,
-			   &err) || dur_link_to_table(r, &t, &err))
+			   &err) || dur_link_result_table(r, &t, &err))
 		fail_msg("%s", err.msg);
 	for (unsigned m = 1; m < (1u << nl); m++)
 		err_sum += fabs(t->count[m] - truth[m]);

@@ -12,7 +12,7 @@
 
 static struct dur_table_set *read_ok(const char *text, const char *by)
 {
-	struct dur_table_read_params p = { by, NULL };
+	struct dur_table_read_params p = { by, NULL, 0 };
 	struct dur_table_set *s = NULL;
 	struct dur_error e = DUR_ERROR_INIT;
 	if (dur_table_read_csv(text, strlen(text), "t.csv", &p, &s, &e) != DUR_OK)
@@ -22,7 +22,7 @@ static struct dur_table_set *read_ok(const char *text, const char *by)
 
 static void read_bad(const char *text, const char *by, const char *needle)
 {
-	struct dur_table_read_params p = { by, NULL };
+	struct dur_table_read_params p = { by, NULL, 0 };
 	struct dur_table_set *s = NULL;
 	struct dur_error e = DUR_ERROR_INIT;
 	dur_err rc = dur_table_read_csv(text, strlen(text), "bad.csv", &p, &s, &e);
@@ -85,7 +85,7 @@ static void test_mse_table_rejects(void **state)
 	read_bad("A,B,count\n1,0,0\n", NULL, "every count is 0");
 	read_bad("id,A,B,sex\n1,1,0,F\n", NULL, "column 'sex'");
 	read_bad("id,A,B\n1,1,0\n", "region", "no column 'region'");
-	read_bad("A,B,count\n1,0,1\n", "A", "--by needs individual");
+	read_bad("A,B,count\n1,0,1\n", "A", "by stratum needs individual");
 	read_bad("L1,L2,L3,L4,L5,L6,L7,L8,L9,L10,L11,L12,L13,L14,L15,L16\n", NULL, "at most 15");
 }
 
