@@ -179,11 +179,23 @@ struct dur_estimate_result {
 	double deviance, loglik, aic, bic, intercept, se_intercept;
 	int df, cells_kept, parameters, iterations;
 	size_t models_considered, models_without_estimate;
-	char criterion[4];       /* "aic" / "bic" when candidates were ranked */
+	char criterion[12];      /* "aic", "bic", or "posterior" (Bayesian model
+				    averaging: weight is the posterior probability) */
 	size_t ncandidates;
 	struct dur_estimate_candidate *candidates;
 	size_t ncells;
 	struct dur_estimate_cell *cells;   /* observed and fitted per pattern */
+	/* Bayesian methods: the posterior of N.  estimate is its median,
+	 * interval (method "credible") its central quantiles. */
+	int have_posterior;
+	double posterior_mean;
+	double hist_from, hist_to;         /* the histogram covers [from, to) */
+	size_t nhist;
+	double *hist;                      /* posterior probability per equal bin */
+	size_t nmodels_averaged;           /* graphs (bma) averaged over */
+	double rhat, ess;                  /* MCMC: split R-hat and effective
+					      sample size of N; NaN otherwise */
+	int chains;
 	struct dur_strlist warnings;
 };
 

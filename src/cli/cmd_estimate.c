@@ -25,6 +25,10 @@ struct opts {
 
 #define O(f) offsetof(struct opts, f)
 static const struct cli_opt options[] = {
+	{ "method", 0, OPT_CHOICE, "M", "'loglinear' (default: the log-linear and closed-\n"
+	  "population models of --model), or 'bma' (Bayesian averaging\n"
+	  "over every decomposable graphical model, as dga)", O(method), 0, 0, 0,
+	  "loglinear|closed|bma" },
 	{ "model", 0, OPT_STRING, "M", "the model: 'stepwise' (default; SparseMSE's rule),\n"
 	  "'main' (lists independent), 'all-pairs', or the two-list\n"
 	  "terms to include, e.g. 'LA:NG,PF:NCA'; or a closed-population\n"
@@ -38,8 +42,9 @@ static const struct cli_opt options[] = {
 	  O(pthresh), 0, 1, 1, NULL },
 	{ "interval", 0, OPT_CHOICE, "I", "'bca' (default: bootstrap over the whole selection),\n"
 	  "'profile' (profile likelihood; the default for the\n"
-	  "closed-population models), 'analytic', or 'none'", O(interval), 0, 0, 0,
-	  "bca|profile|analytic|none" },
+	  "closed-population models), 'analytic', 'credible' (the\n"
+	  "Bayesian methods' posterior quantiles, their default) or 'none'", O(interval), 0, 0, 0,
+	  "bca|profile|analytic|credible|none" },
 	{ "level", 0, OPT_DOUBLE, "L", "interval level (0.95)", O(level), 0, 1, 1, NULL },
 	{ "bootstrap", 0, OPT_ULONG, "B", "bca: number of replicates (1000)", O(bootstrap), 10,
 	  10000000, 0, NULL },
@@ -112,6 +117,12 @@ int cmd_estimate(int argc, char **argv)
 	rc = EXIT_FAIL;
 	p.model = o.model ? o.model : "stepwise";
 	p.method = dur_estimate_method_of_model(p.model);
+	if (o.method && strcmp(o.method, "loglinear") != 0 && strcmp(o.method, "closed") != 0) {
+		if (o.model || o.select)
+			return cli_usage_error("estimate", "--method %s chooses its own models: "
+					       "leave out --model and --select", o.method);
+		p.method = o.method;
+	}
 	p.select = o.select;
 	p.pthresh = o.pthresh;
 	p.interval = o.interval ? dur_interval_parse(o.interval)

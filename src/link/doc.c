@@ -132,7 +132,6 @@ json_t *dur_link_result_json(const struct dur_link_result *r,
 	jx_set(j, "threshold", json_real(lo));
 	jx_set(j, "bridge_threshold", json_real(r->fit.bridge > 0 ? r->fit.bridge
 						: p->bridge_threshold));
-	jx_set(j, "threshold_from_scores", json_boolean(r->fit.fitted && r->fit.separated));
 	jx_set(j, "comparisons", json_integer((json_int_t)r->comparisons));
 	jx_set(j, "linked_pairs", json_integer((json_int_t)r->npairs));
 	jx_set(j, "people", json_integer((json_int_t)r->nclusters));

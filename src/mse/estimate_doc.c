@@ -107,18 +107,41 @@ json_t *est_result_to_json(const struct dur_estimate_result *r, const char *cons
 	}
 	if (r->ncandidates) {
 		json_t *a = json_array();
+		int post = strcmp(r->criterion, "posterior") == 0;
 		for (size_t i = 0; i < r->ncandidates; i++) {
 			const struct dur_estimate_candidate *c = &r->candidates[i];
 			json_t *co = json_object();
-			jx_set(co, "terms", jx_strings_new(c->terms, c->nterms));
-			jx_set(co, r->criterion, jx_real(c->criterion));
-			jx_set(co, "weight", jx_real(c->weight));
-			jx_set(co, "estimate", jx_real(c->estimate));
-			jx_set(co, "deviance", jx_real(c->deviance));
-			jx_set(co, "df", json_integer(c->df));
+			if (post) {
+				/* a graph of the average: its cliques and posterior probability */
+				jx_set(co, "cliques", jx_strings_new(c->terms, c->nterms));
+				jx_set(co, "posterior", jx_real(c->weight));
+			} else {
+				jx_set(co, "terms", jx_strings_new(c->terms, c->nterms));
+				jx_set(co, r->criterion, jx_real(c->criterion));
+				jx_set(co, "weight", jx_real(c->weight));
+				jx_set(co, "estimate", jx_real(c->estimate));
+				jx_set(co, "deviance", jx_real(c->deviance));
+				jx_set(co, "df", json_integer(c->df));
+			}
 			json_array_append_new(a, co);
 		}
 		jx_set(o, "candidates", a);
+	}
+	if (r->have_posterior) {
+		json_t *po = json_object(), *h = json_array();
+		for (size_t i = 0; i < r->nhist; i++)
+			json_array_append_new(h, jx_real(r->hist[i]));
+		jx_set(po, "mean", jx_real(r->posterior_mean));
+		jx_set(po, "histogram", json_pack("{s:o,s:o,s:o}", "from", jx_real(r->hist_from),
+						  "to", jx_real(r->hist_to), "probabilities", h));
+		if (r->nmodels_averaged)
+			jx_set(po, "models_averaged", json_integer((json_int_t)r->nmodels_averaged));
+		if (r->chains) {
+			jx_set(po, "chains", json_integer(r->chains));
+			jx_set(po, "rhat", jx_real(r->rhat));
+			jx_set(po, "ess", jx_real(r->ess));
+		}
+		jx_set(o, "posterior", po);
 	}
 	for (size_t i = 0; i < r->ncells; i++) {
 		char pat[DUR_TABLE_MAX_LISTS + 1];
@@ -438,10 +461,18 @@ dur_err est_result_from_json(const json_t *o, const char *name, const char *path
 		json_array_foreach(a, i, e) {
 			struct dur_estimate_candidate *cd = &r->candidates[i];
 			long long df;
-			const char *crit = json_object_get(e, "bic") ? "bic" : "aic";
+			const char *crit = json_object_get(e, "bic") ? "bic"
+					   : json_object_get(e, "posterior") ? "posterior" : "aic";
 			snprintf(r->criterion, sizeof(r->criterion), "%s", crit);
 			jx_index(p, sizeof(p), path, "candidates", i);
 			r->ncandidates++;
+			if (strcmp(crit, "posterior") == 0) {
+				cd->criterion = cd->estimate = cd->deviance = NAN;
+				if ((rc = jx_strings(&c, e, p, "cliques", &cd->terms, &cd->nterms)) ||
+				    (rc = jx_number(&c, e, p, "posterior", &cd->weight)))
+					return rc;
+				continue;
+			}
 			if ((rc = jx_strings(&c, e, p, "terms", &cd->terms, &cd->nterms)) ||
 			    (rc = jx_number(&c, e, p, crit, &cd->criterion)) ||
 			    (rc = jx_number(&c, e, p, "weight", &cd->weight)) ||
@@ -450,6 +481,41 @@ dur_err est_result_from_json(const json_t *o, const char *name, const char *path
 			    (rc = jx_int(&c, e, p, "df", -1000000, 1000000, &df)))
 				return rc;
 			cd->df = (int)df;
+		}
+	}
+	if ((v = json_object_get(o, "posterior"))) {
+		json_t *h, *pr, *x;
+		char pp[640], hp[700];
+		long long n;
+		jx_path(pp, sizeof(pp), path, "posterior");
+		r->have_posterior = 1;
+		if ((rc = jx_number_or_null(&c, v, pp, "mean", &r->posterior_mean)) ||
+		    (rc = jx_object(&c, v, pp, "histogram", &h)))
+			return rc;
+		jx_path(hp, sizeof(hp), pp, "histogram");
+		if ((rc = jx_number(&c, h, hp, "from", &r->hist_from)) ||
+		    (rc = jx_number(&c, h, hp, "to", &r->hist_to)) ||
+		    (rc = jx_array(&c, h, hp, "probabilities", &pr)))
+			return rc;
+		if (!(r->hist = calloc(json_array_size(pr) + 1, sizeof(double))))
+			return nomem(err);
+		json_array_foreach(pr, i, x) {
+			if (!json_is_number(x))
+				return dur_error_set(err, DUR_EPARSE, "'%s': %s.probabilities[%zu]: must "
+						     "be a number", name, hp, i);
+			r->hist[r->nhist++] = json_number_value(x);
+		}
+		if (json_object_get(v, "models_averaged")) {
+			if ((rc = jx_int(&c, v, pp, "models_averaged", 0, 1LL << 40, &n)))
+				return rc;
+			r->nmodels_averaged = (size_t)n;
+		}
+		if (json_object_get(v, "chains")) {
+			if ((rc = jx_int(&c, v, pp, "chains", 1, 1000, &n)) ||
+			    (rc = jx_number_or_null(&c, v, pp, "rhat", &r->rhat)) ||
+			    (rc = jx_number_or_null(&c, v, pp, "ess", &r->ess)))
+				return rc;
+			r->chains = (int)n;
 		}
 	}
 	if ((a = json_object_get(o, "cells"))) {

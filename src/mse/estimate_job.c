@@ -54,6 +54,7 @@ static const struct variant compare_variants[] = {
 	{ "closed", "mth-poisson", NULL, DUR_INTERVAL_PROFILE },
 	{ "closed", "mth-darroch", NULL, DUR_INTERVAL_PROFILE },
 	{ "closed", "mth-gamma", NULL, DUR_INTERVAL_PROFILE },
+	{ "bma", "bma", NULL, DUR_INTERVAL_CREDIBLE },
 };
 
 static dur_err nomem(struct dur_error *err)

@@ -51,6 +51,13 @@ dur_err dur_estimate_params_check(const struct dur_estimate_params *p, struct du
 				     p->method ? p->method : "");
 	if (p->select && strcmp(p->select, "aic") != 0 && strcmp(p->select, "bic") != 0)
 		return dur_error_set(err, DUR_EINVAL, "the model search is by 'aic' or 'bic'");
+	if (strcmp(p->method, "bma") == 0 && p->model && strcmp(p->model, "stepwise") != 0 &&
+	    strcmp(p->model, "bma") != 0)
+		return dur_error_set(err, DUR_EINVAL, "model averaging chooses its own models");
+	if (strcmp(p->method, "bma") == 0 && p->interval != DUR_INTERVAL_CREDIBLE &&
+	    p->interval != DUR_INTERVAL_NONE)
+		return dur_error_set(err, DUR_EINVAL, "model averaging gives a credible interval "
+				     "(posterior quantiles)");
 	if (strcmp(dur_estimate_method_of_model(p->model), "closed") == 0 &&
 	    strcmp(p->method, "closed") != 0)
 		return dur_error_set(err, DUR_EINVAL, "the model '%.40s' is a closed-population "

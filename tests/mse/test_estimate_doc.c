@@ -92,6 +92,30 @@ static void test_estimate_doc_uk(void **state)
 	roundtrip(d);
 	dur_estimate_doc_free(d);
 	free(csv);
+
+	/* dga's bma.cr on uk_5 (methods.md): median 22990, [10387, 33508], mean
+	 * 21281.6083033, top graph 0.443439879437 - through the whole job */
+	csv = test_slurp(test_shared_path("mse/uk_5.csv"), &len);
+	assert_non_null(csv);
+	dur_estimate_default_params(&p);
+	p.method = "bma";
+	p.interval = DUR_INTERVAL_CREDIBLE;
+	d = run(csv, len, &p);
+	assert_true(d->total.main.estimate == 22990);
+	assert_true(d->total.main.interval.lower == 10387);
+	assert_true(d->total.main.interval.upper == 33508);
+	assert_true(fabs(d->total.main.posterior_mean / 21281.6083033 - 1) < 1e-6);
+	assert_true(fabs(d->total.main.candidates[0].weight / 0.443439879437 - 1) < 1e-6);
+	{
+		/* the histogram holds (almost) all the posterior mass */
+		double sum = 0;
+		for (size_t i = 0; i < d->total.main.nhist; i++)
+			sum += d->total.main.hist[i];
+		assert_true(fabs(sum - 1) < 2e-3);
+	}
+	roundtrip(d);
+	dur_estimate_doc_free(d);
+	free(csv);
 }
 
 static void test_estimate_doc_kinds(void **state)
