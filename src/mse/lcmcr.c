@@ -98,13 +98,83 @@ double dur_lcmcr_logfact(int64_t k, const double *lf, size_t nlf)
 	       (1.0 / 12 - x2 * (1.0 / 360 - x2 * (1.0 / 1260 - x2 / 1680))) / x;
 }
 
+/*
+ * Standard normal variates by the ziggurat of Marsaglia & Tsang (2000),
+ * J. Statist. Software 5(8), with 128 layers (R = 3.442619855899, V =
+ * 9.91256303526217e-3).  One 32-bit output gives the layer (7 bits), the
+ * sign (1 bit) and a 24-bit abscissa, so that they are independent (as in
+ * GSL's gsl_ran_gaussian_ziggurat, whose per-call overhead this avoids).
+ */
+#define ZIG_R 3.442619855899
+#define ZIG_V 9.91256303526217e-3
+#define ZIG_M 16777216.0   /* 2^24 */
+
+void dur_lcmcr_zig_init(struct dur_lcmcr_zig *z)
+{
+	double dn = ZIG_R, tn = dn, q = ZIG_V / exp(-0.5 * dn * dn);
+	int i;
+	z->k[0] = (uint32_t)((dn / q) * ZIG_M);
+	z->k[1] = 0;
+	z->w[0] = q / ZIG_M;
+	z->w[127] = dn / ZIG_M;
+	z->f[0] = 1.0;
+	z->f[127] = exp(-0.5 * dn * dn);
+	for (i = 126; i >= 1; i--) {
+		dn = sqrt(-2.0 * log(ZIG_V / dn + exp(-0.5 * dn * dn)));
+		z->k[i + 1] = (uint32_t)((dn / tn) * ZIG_M);
+		tn = dn;
+		z->f[i] = exp(-0.5 * dn * dn);
+		z->w[i] = dn / ZIG_M;
+	}
+}
+
+static double zig_slow(gsl_rng *r, const struct dur_lcmcr_zig *z, uint32_t iz, uint32_t j,
+		       double sign)
+{
+	for (;;) {
+		double x = (double)j * z->w[iz];
+		uint32_t h;
+		if (iz == 0) {
+			/* the tail beyond R (Marsaglia 1964) */
+			double y;
+			do {
+				x = -log(uni(r)) / ZIG_R;
+				y = -log(uni(r));
+			} while (y + y < x * x);
+			return sign * (ZIG_R + x);
+		}
+		if (z->f[iz] + uni(r) * (z->f[iz - 1] - z->f[iz]) < exp(-0.5 * x * x))
+			return sign * x;
+		h = (uint32_t)gsl_rng_get(r);
+		iz = h & 127u;
+		sign = (h & 128u) ? 1.0 : -1.0;
+		j = h >> 8;
+		if (j < z->k[iz])
+			return sign * (double)j * z->w[iz];
+	}
+}
+
+static inline double normal(gsl_rng *r, const struct dur_lcmcr_zig *z)
+{
+	uint32_t h = (uint32_t)gsl_rng_get(r), iz = h & 127u, j = h >> 8;
+	double sign = (h & 128u) ? 1.0 : -1.0;
+	if (j < z->k[iz])
+		return sign * (double)j * z->w[iz];
+	return zig_slow(r, z, iz, j, sign);
+}
+
+double dur_lcmcr_normal(gsl_rng *r, const struct dur_lcmcr_zig *z)
+{
+	return normal(r, z);
+}
+
 /* Marsaglia & Tsang (2000), ACM TOMS 26(3): shape >= 1, scale 1. */
-double dur_lcmcr_gamma(gsl_rng *r, double shape)
+static inline double gamma_mt(gsl_rng *r, const struct dur_lcmcr_zig *z, double shape)
 {
 	double d = shape - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d), x, v, u;
 	for (;;) {
 		do {
-			x = gsl_ran_gaussian_ziggurat(r, 1.0);
+			x = normal(r, z);
 			v = 1.0 + c * x;
 		} while (v <= 0.0);
 		v = v * v * v;
@@ -116,13 +186,18 @@ double dur_lcmcr_gamma(gsl_rng *r, double shape)
 	}
 }
 
+double dur_lcmcr_gamma(gsl_rng *r, const struct dur_lcmcr_zig *z, double shape)
+{
+	return gamma_mt(r, z, shape);
+}
+
 /* log of a Gamma(shape, 1) variate for any shape > 0: for shape < 1,
  * G(a) = G(a + 1) U^(1/a) (Robert & Casella 2004, as LCMCR). */
-static double log_gamma_variate(gsl_rng *r, double shape)
+static double log_gamma_variate(gsl_rng *r, const struct dur_lcmcr_zig *z, double shape)
 {
 	if (shape >= 1.0)
-		return log(dur_lcmcr_gamma(r, shape));
-	return log(dur_lcmcr_gamma(r, shape + 1.0)) + log(uni(r)) / shape;
+		return log(gamma_mt(r, z, shape));
+	return log(gamma_mt(r, z, shape + 1.0)) + log(uni(r)) / shape;
 }
 
 /*
@@ -133,7 +208,8 @@ static double log_gamma_variate(gsl_rng *r, double shape)
  * shape below 1, which only the sticks of the last occupied class meet):
  * the same ratio on the log scale.
  */
-void dur_lcmcr_beta(gsl_rng *r, double a, double b, double *x, double *y)
+void dur_lcmcr_beta(gsl_rng *r, const struct dur_lcmcr_zig *z, double a, double b, double *x,
+		    double *y)
 {
 	if (a == 1.0 && b == 1.0) {
 		double u = uni(r);
@@ -154,14 +230,14 @@ void dur_lcmcr_beta(gsl_rng *r, double a, double b, double *x, double *y)
 		return;
 	}
 	if (a > 1.0 && b > 1.0) {
-		double g1 = dur_lcmcr_gamma(r, a), g2 = dur_lcmcr_gamma(r, b);
+		double g1 = gamma_mt(r, z, a), g2 = gamma_mt(r, z, b);
 		double t = 1.0 / (g1 + g2);
 		*x = g1 * t;
 		*y = g2 * t;
 		return;
 	}
 	{
-		double lx = log_gamma_variate(r, a), ly = log_gamma_variate(r, b);
+		double lx = log_gamma_variate(r, z, a), ly = log_gamma_variate(r, z, b);
 		double m = lx > ly ? lx : ly;
 		double lse = m + log(exp(lx - m) + exp(ly - m));
 		*x = exp(lx - lse);
@@ -326,8 +402,8 @@ static double nb_logw(int64_t t, int64_t n, double logp, const double *lf, size_
  * keep to plain draws (the distribution is log-concave with its mode
  * inside, so they are accepted often).
  */
-int64_t dur_lcmcr_negbin_trunc(gsl_rng *r, int64_t n, double p, double q, int64_t tmax,
-			       const double *lf, size_t nlf)
+int64_t dur_lcmcr_negbin_trunc(gsl_rng *r, const struct dur_lcmcr_zig *z, int64_t n, double p,
+			       double q, int64_t tmax, const double *lf, size_t nlf)
 {
 	double logp, rt;
 	int i;
@@ -336,7 +412,7 @@ int64_t dur_lcmcr_negbin_trunc(gsl_rng *r, int64_t n, double p, double q, int64_
 	if (q > 0.0) {
 		double scale = p / q;
 		for (i = 0; i < NB_TRIES; i++) {
-			double mu = dur_lcmcr_gamma(r, (double)n) * scale;
+			double mu = gamma_mt(r, z, (double)n) * scale;
 			int64_t k;
 			if (!(mu < 1e17))
 				continue;
@@ -381,7 +457,7 @@ int64_t dur_lcmcr_negbin_trunc(gsl_rng *r, int64_t n, double p, double q, int64_
 		return tmax;
 	}
 	for (;;) {
-		double mu = dur_lcmcr_gamma(r, (double)n) * (p / q);
+		double mu = gamma_mt(r, z, (double)n) * (p / q);
 		int64_t k;
 		if (!(mu < 1e17))
 			continue;
@@ -396,6 +472,7 @@ int64_t dur_lcmcr_negbin_trunc(gsl_rng *r, int64_t n, double p, double q, int64_
 
 struct chain {
 	gsl_rng *rng;
+	const struct dur_lcmcr_zig *zig;   /* the sampler's, shared read-only */
 	double *lf;          /* LF_TABLE log-factorials */
 	/* state (docs/lcmcr.md, "State"); arrays over classes have Kp
 	 * entries, class K being a padding class of weight 0 */
@@ -449,6 +526,7 @@ struct dur_lcmcr {
 	size_t total;            /* sweeps per chain */
 	size_t done;             /* sweeps done per chain */
 	struct chain *ch;
+	struct dur_lcmcr_zig zig;  /* normal variates' tables */
 	double *work;            /* result() scratch */
 	size_t nwork;
 };
@@ -770,7 +848,7 @@ static void sweep_lambda(const struct dur_lcmcr *s, struct chain *ch)
 		for (j = 0; j < J; j++) {
 			size_t ix = (size_t)j * Kp + k;
 			int64_t on = ch->s[ix];
-			dur_lcmcr_beta(ch->rng, 1.0 + (double)on, 1.0 + (double)(tot - on),
+			dur_lcmcr_beta(ch->rng, ch->zig, 1.0 + (double)on, 1.0 + (double)(tot - on),
 				       &ch->lam[ix], &ch->lam0[ix]);
 		}
 	}
@@ -782,7 +860,8 @@ static void sweep_lambda(const struct dur_lcmcr *s, struct chain *ch)
  * below the smallest double (LCMCR works on the log scale throughout for
  * this reason); 1 - V may then underflow to 0, V is accurate.
  */
-static void stick(gsl_rng *r, double a, double b, double *v, double *y, double *log1mv)
+static void stick(gsl_rng *r, const struct dur_lcmcr_zig *z, double a, double b, double *v,
+		  double *y, double *log1mv)
 {
 	if (a == 1.0) {
 		/* 1 - V = U^(1/b) */
@@ -791,10 +870,10 @@ static void stick(gsl_rng *r, double a, double b, double *v, double *y, double *
 		*v = e < 0.5 ? 1.0 - e : -expm1(l);
 		*log1mv = l;
 	} else if (b > 1.0) {
-		dur_lcmcr_beta(r, a, b, v, y);
+		dur_lcmcr_beta(r, z, a, b, v, y);
 		*log1mv = log(*y);
 	} else {
-		double lx = log_gamma_variate(r, a), ly = log_gamma_variate(r, b);
+		double lx = log_gamma_variate(r, z, a), ly = log_gamma_variate(r, z, b);
 		double m = lx > ly ? lx : ly;
 		double lse = m + log(exp(lx - m) + exp(ly - m));
 		*v = exp(lx - lse);
@@ -823,7 +902,7 @@ static double sweep_nu(const struct dur_lcmcr *s, struct chain *ch)
 		int64_t nk = ch->nk[k] + ch->m0[k];
 		double pik;
 		rest -= nk;
-		stick(ch->rng, 1.0 + (double)nk, ch->alpha + (double)rest, &v, &y, &l1);
+		stick(ch->rng, ch->zig, 1.0 + (double)nk, ch->alpha + (double)rest, &v, &y, &l1);
 		pik = v * S;
 		ch->nu[k] = pik < NU_FLOOR ? 0.0 : pik;
 		S *= y;
@@ -865,7 +944,7 @@ static void sweep_missing(const struct dur_lcmcr *s, struct chain *ch)
 	p1 = pA + (nT > 0 ? ch->WT : 0.0);
 	/* pi sums to 1 (up to rounding), so 1 - p1 is P(seen); E(n0) <= 20 n
 	 * keeps it away from rounding */
-	ch->n0 = dur_lcmcr_negbin_trunc(ch->rng, s->n, p1, 1.0 - p1, s->tmax, ch->lf, LF_TABLE);
+	ch->n0 = dur_lcmcr_negbin_trunc(ch->rng, ch->zig, s->n, p1, 1.0 - p1, s->tmax, ch->lf, LF_TABLE);
 	if (nT > 0 && ch->WT > 0.0) {
 		mT = binomial(ch->rng, ch->n0, ch->WT / p1, pA / p1, ch->lf, LF_TABLE);
 		if (mT > 0) {
@@ -878,7 +957,7 @@ static void sweep_missing(const struct dur_lcmcr *s, struct chain *ch)
 			 * the acceptance rate, so the mixture is exact. */
 			if (!(log(uni(ch->rng)) <= (double)mT * log(pT / ch->WT))) {
 				p1 = pA + pT;
-				ch->n0 = dur_lcmcr_negbin_trunc(ch->rng, s->n, p1, 1.0 - p1, s->tmax,
+				ch->n0 = dur_lcmcr_negbin_trunc(ch->rng, ch->zig, s->n, p1, 1.0 - p1, s->tmax,
 								ch->lf, LF_TABLE);
 				mT = binomial(ch->rng, ch->n0, pT / p1, pA / p1, ch->lf,
 							LF_TABLE);
@@ -950,7 +1029,7 @@ static void sweep(const struct dur_lcmcr *s, struct chain *ch, int update_alpha)
 	sweep_missing(s, ch);
 	/* Step 6: alpha ~ Gamma(a_alpha + K - 1, rate b_alpha - log pi_{K-1}). */
 	if (update_alpha)
-		ch->alpha = dur_lcmcr_gamma(ch->rng, s->p.a_alpha + (double)s->K - 1.0) /
+		ch->alpha = gamma_mt(ch->rng, ch->zig, s->p.a_alpha + (double)s->K - 1.0) /
 			    (s->p.b_alpha - lognu_last);
 }
 
@@ -999,7 +1078,7 @@ static void chain_init(const struct dur_lcmcr *s, struct chain *ch)
 	double S = 1.0, v, y, l1;
 	int j, k, m;
 	for (k = 0; k < K - 1; k++) {
-		stick(ch->rng, 1.0, 1.0, &v, &y, &l1);
+		stick(ch->rng, ch->zig, 1.0, 1.0, &v, &y, &l1);
 		ch->nu[k] = v * S;
 		S *= y;
 	}
@@ -1227,9 +1306,11 @@ dur_lcmcr *dur_lcmcr_alloc(const struct dur_table *t, const struct dur_lcmcr_par
 			m++;
 		}
 	D = p.draws;
+	dur_lcmcr_zig_init(&s->zig);
 	ALLOC(s->ch, p.chains);
 	for (ci = 0; ci < p.chains; ci++) {
 		struct chain *ch = &s->ch[ci];
+		ch->zig = &s->zig;
 		ch->rng = gsl_rng_alloc(p.rng_type ? p.rng_type : gsl_rng_taus2);
 		if (!ch->rng)
 			goto nomem;

@@ -10,17 +10,28 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
+/* Tables of the ziggurat for normal variates (Marsaglia & Tsang 2000). */
+struct dur_lcmcr_zig {
+	uint32_t k[128];
+	double w[128];
+	double f[128];
+};
+void dur_lcmcr_zig_init(struct dur_lcmcr_zig *z);
+
 /* Exact generators (docs/lcmcr.md, "Random variates").  lf is a table of
- * log k! for k < nlf (see dur_lcmcr_logfact_table). */
+ * log k! for k < nlf (see dur_lcmcr_logfact_table); z the ziggurat's. */
+double dur_lcmcr_normal(gsl_rng *r, const struct dur_lcmcr_zig *z);
 int64_t dur_lcmcr_binomial(gsl_rng *r, int64_t n, double p, double q,
 			   const double *lf, size_t nlf);
 int64_t dur_lcmcr_poisson(gsl_rng *r, double mu, const double *lf, size_t nlf);
-double dur_lcmcr_gamma(gsl_rng *r, double shape);          /* shape >= 1, scale 1 */
-void dur_lcmcr_beta(gsl_rng *r, double a, double b, double *x, double *one_minus_x);
+/* shape >= 1, scale 1 */
+double dur_lcmcr_gamma(gsl_rng *r, const struct dur_lcmcr_zig *z, double shape);
+void dur_lcmcr_beta(gsl_rng *r, const struct dur_lcmcr_zig *z, double a, double b, double *x,
+		    double *one_minus_x);
 /* Negative binomial (failures before n successes, success probability q =
  * 1 - p) truncated to [0, tmax]. */
-int64_t dur_lcmcr_negbin_trunc(gsl_rng *r, int64_t n, double p, double q, int64_t tmax,
-			       const double *lf, size_t nlf);
+int64_t dur_lcmcr_negbin_trunc(gsl_rng *r, const struct dur_lcmcr_zig *z, int64_t n, double p,
+			       double q, int64_t tmax, const double *lf, size_t nlf);
 /* log k! for every k (table below nlf, Stirling series above). */
 double dur_lcmcr_logfact(int64_t k, const double *lf, size_t nlf);
 void dur_lcmcr_logfact_table(double *lf, size_t nlf);
