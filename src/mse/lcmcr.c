@@ -14,7 +14,7 @@
  *     forms x = U^(1/a) when the other shape is 1 (so Beta(1,1) is one
  *     uniform: every capture probability of an empty class, and those
  *     are drawn only when something needs them, see sweep_lambda);
- *   - binomial: inversion for n*min(p,q) < 10, with the exact shortcut
+ *   - binomial: inversion for n*min(p,q) < 16, with the exact shortcut
  *     "U < 1 - n p implies 0" (Bernoulli's inequality, (1-p)^n >= 1-np), so
  *     that a class of negligible weight costs one uniform; Hoermann's (1993)
  *     BTRS otherwise;
@@ -62,6 +62,11 @@
  * cells by thinning (sweep_cells); a speed switch only, every draw is
  * exact whatever it is. */
 #define T_WEIGHT 1e-7
+/* Binomial by inversion below this n p, BTRS above (BTRS needs n p >= 10;
+ * between 10 and 16 inversion, with q^n by squaring, is the cheaper). */
+#define INV_NP 16.0
+/* Cells whose arithmetic is done together before their draws. */
+#define CELL_BLOCK 32
 
 /* ------------------------------------------------------------------ */
 /* Uniforms and exact random variates                                  */
@@ -254,13 +259,28 @@ static const double recip[33] = {
 };
 
 /*
- * Binomial(n, p), p <= q = 1 - p, n p < 10, by inversion of the uniform u
+ * Binomial(n, p), p <= q = 1 - p, n p < INV_NP, by inversion of the uniform u
  * already drawn (the caller may have tried the shortcut X = 0 when
  * u < 1 - n p on it: then u >= 1 - n p here, which changes nothing).
  */
+/* q^n by repeated squaring: with n p < INV_NP and q >= 1/2 it cannot
+ * underflow, and its rounding error is at most about 2 log2(n) ulps (the
+ * rounding of q itself, as in GSL's pow(q, n), adds n ulps). */
+static inline double powi(double q, int64_t n)
+{
+	double r = 1.0;
+	while (n > 0) {
+		if (n & 1)
+			r *= q;
+		q *= q;
+		n >>= 1;
+	}
+	return r;
+}
+
 static int64_t binom_inv(double u, int64_t n, double p, double q)
 {
-	double f = exp((double)n * log1p(-p)), F = f, ratio = p / q;
+	double f = powi(q, n), F = f, ratio = p / q;
 	double np1 = (double)(n + 1);
 	int64_t x = 0;
 	while (u > F && x < n) {
@@ -319,7 +339,7 @@ static inline int64_t binom_low(gsl_rng *r, int64_t n, double p, double q,
 				const double *lf, size_t nlf)
 {
 	double np = (double)n * p, u;
-	if (np >= 10.0)
+	if (np >= INV_NP)
 		return binom_btrs(r, n, p, q, lf, nlf);
 	u = uni(r);
 	if (u < 1.0 - np)
@@ -500,6 +520,8 @@ struct chain {
 	double *w0;          /* Kp */
 	double *rs;          /* Kp + 1 suffix sums */
 	double *qs;          /* Kp */
+	double *bq, *bp, *bc;/* CELL_BLOCK*(Kp+1): a block of cells' weights,
+				suffix sums and thinning bounds (sweep_cells) */
 	unsigned char *pend; /* Kp: lambda_k not drawn yet (see sweep_lambda) */
 	int64_t *a;          /* Kp */
 	/* kept draws */
@@ -730,95 +752,112 @@ static void sweep_cells(const struct dur_lcmcr *s, struct chain *ch)
 {
 	const int J = s->J, Kp = s->Kp, nA = ch->nA, nA4 = (ch->nA + 3) & ~3;
 	const int nT = ch->nT, nT4 = (ch->nT + 3) & ~3;
+	const int W = nA4 + 1;   /* per cell in the block: weights, then total */
 	const double WT = ch->WT;
 	const double *rows[DUR_TABLE_MAX_LISTS];
-	double *qa = ch->qa, *rs = ch->rs;
 	const int *ia = ch->act;
 	gsl_rng *r = ch->rng;
 	int64_t *nk = ch->nk, *st = ch->s;
-	int m, j, i;
+	int m0, m, j, i;
 	for (i = 0; i < Kp; i++)
 		nk[i] = 0;
 	for (i = 0; i < J * Kp; i++)
 		st[i] = 0;
-	for (m = 0; m < s->M; m++) {
-		const int *off = s->off + (size_t)m * J;
-		const int *on = s->on + (size_t)m * J;
-		const int non = s->non[m];
-		int64_t c = s->cnt[m];
-		double QA, B = 0.0, QT = -1.0;
-		for (j = 0; j < J; j++)
-			rows[j] = ch->lam + off[j];
-		class_products(ch->nu, rows, J, ch->act, nA4, qa);
-		/* suffix sums of the active weights (allocate()'s R_i) */
-		rs[nA] = 0.0;
-		for (i = nA - 1; i >= 0; i--)
-			rs[i] = rs[i + 1] + qa[i];
-		QA = rs[0];
-		if (nT > 0)
-			B = QA > 0.0 ? WT / QA : INFINITY;
-		if (c <= CAT_MAX) {
-			for (; c > 0; c--) {
-				double u = uni(r);
-				if (nT > 0 && u < B) {
-					double pT;
-					if (QT < 0.0) {
-						materialize_others(s, ch);
-						class_products(ch->nu, rows, J, ch->tcls, nT4, ch->qt);
-						for (QT = 0.0, i = 0; i < nT; i++)
-							QT += ch->qt[i];
+	/*
+	 * Cells in blocks of CELL_BLOCK: first the arithmetic of every cell in
+	 * the block (weights, suffix sums, the thinning bound), which has no
+	 * random numbers and so overlaps from cell to cell; then the draws.
+	 */
+	for (m0 = 0; m0 < s->M; m0 += CELL_BLOCK) {
+		const int m1 = m0 + CELL_BLOCK < s->M ? m0 + CELL_BLOCK : s->M;
+		for (m = m0; m < m1; m++) {
+			const int *off = s->off + (size_t)m * J;
+			double *qa = ch->bq + (size_t)(m - m0) * W;
+			double *rs = ch->bp + (size_t)(m - m0) * W;
+			for (j = 0; j < J; j++)
+				rows[j] = ch->lam + off[j];
+			class_products(ch->nu, rows, J, ia, nA4, qa);
+			/* suffix sums R_i of the active weights (allocate()) */
+			rs[nA] = 0.0;
+			for (i = nA - 1; i >= 0; i--)
+				rs[i] = rs[i + 1] + qa[i];
+			ch->bc[m - m0] = nT > 0 ? (rs[0] > 0.0 ? WT / rs[0] : INFINITY) : 0.0;
+		}
+		for (m = m0; m < m1; m++) {
+			const int *on = s->on + (size_t)m * J;
+			const int non = s->non[m];
+			const double *qa = ch->bq + (size_t)(m - m0) * W;
+			const double *rs = ch->bp + (size_t)(m - m0) * W;
+			const double QA = rs[0], B = ch->bc[m - m0];
+			int64_t c = s->cnt[m];
+			double QT = -1.0;
+			if (c <= CAT_MAX) {
+				for (; c > 0; c--) {
+					double u = uni(r);
+					if (nT > 0 && u < B) {
+						double pT;
+						if (QT < 0.0) {
+							materialize_others(s, ch);
+							for (j = 0; j < J; j++)
+								rows[j] = ch->lam + s->off[(size_t)m * J + j];
+							class_products(ch->nu, rows, J, ch->tcls, nT4, ch->qt);
+							for (QT = 0.0, i = 0; i < nT; i++)
+								QT += ch->qt[i];
+						}
+						pT = QT / (QA + QT);
+						if (u < pT) {
+							tabulate1(s, ch, m,
+								  ch->tcls[pick(ch->qt, nT, uni(r) * QT)]);
+							continue;
+						}
+						u = uni(r);
+					} else if (nT > 0) {
+						u = (u - B) / (1.0 - B);
 					}
+					tabulate1(s, ch, m, ia[pick(qa, nA, u * QA)]);
+				}
+				continue;
+			}
+			if (nT > 0) {
+				int64_t cand = B >= 1.0 ? c : binomial(r, c, B, 1.0 - B, ch->lf, LF_TABLE);
+				if (cand > 0) {
+					double pT, ratio;
+					int64_t y;
+					materialize_others(s, ch);
+					for (j = 0; j < J; j++)
+						rows[j] = ch->lam + s->off[(size_t)m * J + j];
+					class_products(ch->nu, rows, J, ch->tcls, nT4, ch->qt);
+					for (QT = 0.0, i = 0; i < nT; i++)
+						QT += ch->qt[i];
 					pT = QT / (QA + QT);
-					if (u < pT) {
-						tabulate1(s, ch, m,
-							  ch->tcls[pick(ch->qt, nT, uni(r) * QT)]);
-						continue;
+					ratio = B >= 1.0 ? pT : pT / B;
+					if (ratio > 1.0)
+						ratio = 1.0;   /* rounding: p_T <= B holds exactly */
+					y = binomial(r, cand, ratio, 1.0 - ratio, ch->lf, LF_TABLE);
+					if (y > 0) {
+						allocate(ch, y, ch->qt, nT, ch->ct);
+						tabulate(s, ch, m, ch->tcls, ch->ct, nT);
+						c -= y;
 					}
-					u = uni(r);
-				} else if (nT > 0) {
-					u = (u - B) / (1.0 - B);
-				}
-				tabulate1(s, ch, m, ia[pick(qa, nA, u * QA)]);
-			}
-			continue;
-		}
-		if (nT > 0) {
-			int64_t cand = B >= 1.0 ? c : binomial(r, c, B, 1.0 - B, ch->lf, LF_TABLE);
-			if (cand > 0) {
-				double pT, ratio;
-				int64_t y;
-				materialize_others(s, ch);
-				class_products(ch->nu, rows, J, ch->tcls, nT4, ch->qt);
-				for (QT = 0.0, i = 0; i < nT; i++)
-					QT += ch->qt[i];
-				pT = QT / (QA + QT);
-				ratio = B >= 1.0 ? pT : pT / B;
-				if (ratio > 1.0)
-					ratio = 1.0;   /* rounding: p_T <= B holds exactly */
-				y = binomial(r, cand, ratio, 1.0 - ratio, ch->lf, LF_TABLE);
-				if (y > 0) {
-					allocate(ch, y, ch->qt, nT, ch->ct);
-					tabulate(s, ch, m, ch->tcls, ch->ct, nT);
-					c -= y;
 				}
 			}
-		}
-		/* the active classes in order of weight: conditional binomials
-		 * (allocate()), written straight into the statistics */
-		for (i = 0; c > 0; i++) {
-			int64_t x;
-			if (i == nA - 1 || !(rs[i + 1] > 0.0)) {
-				x = c;
-			} else {
-				double inv = 1.0 / rs[i];
-				x = binomial(r, c, qa[i] * inv, rs[i + 1] * inv, ch->lf, LF_TABLE);
-			}
-			if (x > 0) {
-				const int k = ia[i];
-				nk[k] += x;
-				for (j = 0; j < non; j++)
-					st[(size_t)on[j] * Kp + k] += x;
-				c -= x;
+			/* the active classes in order of weight, written straight
+			 * into the statistics */
+			for (i = 0; c > 0; i++) {
+				int64_t x;
+				if (i == nA - 1 || !(rs[i + 1] > 0.0)) {
+					x = c;
+				} else {
+					double inv = 1.0 / rs[i];
+					x = binomial(r, c, qa[i] * inv, rs[i + 1] * inv, ch->lf, LF_TABLE);
+				}
+				if (x > 0) {
+					const int k = ia[i];
+					nk[k] += x;
+					for (j = 0; j < non; j++)
+						st[(size_t)on[j] * Kp + k] += x;
+					c -= x;
+				}
 			}
 		}
 	}
@@ -1167,6 +1206,9 @@ static void chain_release(struct chain *ch)
 	free(ch->ia);
 	free(ch->ct);
 	free(ch->qs);
+	free(ch->bq);
+	free(ch->bp);
+	free(ch->bc);
 	free(ch->pend);
 	free(ch->a);
 	free(ch->drawN);
@@ -1335,6 +1377,9 @@ dur_lcmcr *dur_lcmcr_alloc(const struct dur_table *t, const struct dur_lcmcr_par
 		ALLOC(ch->ia, Kp);
 		ALLOC(ch->ct, Kp);
 		ALLOC(ch->qs, Kp);
+		ALLOC(ch->bq, CELL_BLOCK * (Kp + 1));
+		ALLOC(ch->bp, CELL_BLOCK * (Kp + 1));
+		ALLOC(ch->bc, CELL_BLOCK * (Kp + 1));
 		ALLOC(ch->pend, Kp);
 		ALLOC(ch->a, Kp);
 		ALLOC(ch->drawN, D);

@@ -225,7 +225,7 @@ static double chisq_p(const double *obs, const double *expct, size_t nb)
  * chi-square p-value above 1e-4 (a correct generator fails one case with
  * probability 1e-4; the seeds are fixed, so the test is deterministic).
  * The regimes cover every branch: binomial shortcut, inversion and BTRS
- * (n p below and above 10, p above 1/2), Poisson inversion and PTRS, the
+ * (n p below and above 16, p above 1/2), Poisson inversion and PTRS, the
  * truncated negative binomial's plain draws, geometric envelope and
  * inversion, Beta's closed forms, gamma ratio and small shapes, gamma.
  */
@@ -238,7 +238,8 @@ static void test_lcmcr_variates(void **state)
 	struct dur_lcmcr_zig z;
 	static const struct { int64_t n; double p; } bc[] = {
 		{ 5, 0.3 }, { 30, 0.2 }, { 907, 0.5 }, { 907, 0.02 }, { 60, 0.7 },
-		{ 3000, 0.4 }, { 20000, 0.003 }, { 1000, 1e-4 }, { 40, 0.97 },
+		{ 3000, 0.4 }, { 20000, 0.003 }, { 1000, 1e-4 }, { 40, 0.97 }, { 100, 0.14 },
+		{ 1000, 0.011 }, { 90, 0.85 },
 	};
 	static const double mus[] = { 0.4, 3.3, 12.5, 2000.5 };
 	static const struct { int64_t n; double p; int64_t tmax; } nbc[] = {
@@ -712,11 +713,14 @@ static void test_lcmcr_tables_32_chains(void **state)
 /*
  * Tables from a known population with two catchability classes (shares
  * 0.7 / 0.3, probabilities 0.08..0.2 and 0.35..0.5 on 5 lists, N = 3000):
- * the model is then true, so the 95% interval should cover N in about 95%
- * of tables.  With 40 tables, at least 33 must cover: if the coverage
- * were 0.95, P(fewer than 33) = 0.0012 (binomial); shorter chains
- * (burn-in 3000, 1000 draws thinned by 10) are enough for these tables,
- * whose posteriors have one mode (checked by R-hat < 1.1 on each).
+ * the model is then true.  A credible interval is not a confidence
+ * interval, but it should cover N in most tables: at least 30 of 40 must
+ * cover (if the coverage were 0.9, P(fewer than 30) = 0.0005, binomial;
+ * this run covers 34).  Shorter chains (burn-in 3000, 1000 draws thinned
+ * by 10) are enough for these tables, whose posteriors have one mode
+ * (checked by R-hat < 1.1 on each).  The shared-catchability posterior
+ * (prob_multiclass_observed) is printed for these and for 20 tables with
+ * one class (independent lists), for the later diagnostic's calibration.
  */
 static void test_lcmcr_coverage(void **state)
 {
@@ -751,9 +755,40 @@ static void test_lcmcr_coverage(void **state)
 		dur_lcmcr_free(s);
 		dur_sim_result_free(sr);
 	}
-	print_message("coverage %d of %d; more than one class (P > 0.5) in %d\n", cover, ntab,
-		      multi);
-	assert_true(cover >= 33);
+	print_message("two classes: coverage %d of %d; P(more than one class) > 0.5 in %d\n",
+		      cover, ntab, multi);
+	assert_true(cover >= 30);
+	{
+		const double p1[5] = { 0.15, 0.2, 0.25, 0.3, 0.18 };
+		int multi1 = 0, cover1 = 0;
+		for (int i = 0; i < 20; i++) {
+			struct dur_sim_params sp = dur_sim_default_params();
+			struct dur_sim_result *sr = NULL;
+			struct dur_lcmcr_params p = dur_lcmcr_default_params();
+			struct dur_lcmcr_result r;
+			struct dur_error e = DUR_ERROR_INIT;
+			dur_lcmcr *s;
+			sp.N = 3000;
+			sp.k = 5;
+			sp.p = p1;
+			sp.seed = 5000 + (uint64_t)i;
+			sp.table_only = 1;
+			if (dur_sim_run(&sp, &sr, &e) != DUR_OK)
+				fail_msg("%s", e.msg);
+			p.burnin = 3000;
+			p.thin = 10;
+			p.seed = 90 + (uint64_t)i;
+			s = run(sr->table, &p, 0);
+			assert_int_equal(dur_lcmcr_result(s, &r, &e), DUR_OK);
+			cover1 += r.lower <= sp.N && sp.N <= r.upper;
+			multi1 += r.prob_multiclass_observed > 0.5;
+			dur_lcmcr_free(s);
+			dur_sim_result_free(sr);
+		}
+		print_message("one class: coverage %d of 20; P(more than one class) > 0.5 in %d\n",
+			      cover1, multi1);
+		assert_true(cover1 >= 15);
+	}
 }
 
 int main(int argc, char **argv)
