@@ -141,11 +141,11 @@ dur_lcmcr *dur_lcmcr_alloc(const struct dur_table *t, const struct dur_lcmcr_par
 
 /*
  * Advance every chain by up to `sweeps` sweeps (0: all that remain), the
- * chains spread over p->threads threads.  Returns DUR_CONTINUE while
- * sweeps remain, DUR_OK once every chain has finished (and on every later
- * call), or an error (DUR_ENOMEM if a thread cannot be started; the
- * sampler is then unchanged only for the chains that were not run, so
- * free it).  @since 0.2
+ * chains spread over p->threads threads (the calling thread is one of
+ * them; if a thread cannot be started the others take its chains, with the
+ * same results).  Returns DUR_CONTINUE while sweeps remain, DUR_OK once
+ * every chain has finished (and on every later call), DUR_EINVAL for a
+ * NULL sampler.  @since 0.2
  */
 dur_err dur_lcmcr_iterate(dur_lcmcr *s, size_t sweeps, struct dur_error *err);
 

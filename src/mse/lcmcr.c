@@ -19,11 +19,15 @@
  *     that a class of negligible weight costs one uniform; Hoermann's (1993)
  *     BTRS otherwise;
  *   - Poisson: inversion below mean 10, Hoermann's (1993) PTRS above;
- *   - gamma: Marsaglia & Tsang (2000).
+ *   - gamma: Marsaglia & Tsang (2000), on a ziggurat normal.
  * Log-factorials come from a per-chain table and the Stirling series, not
  * lgamma(), which writes the global signgam and so is not thread-safe.
  * The multinomial allocation of a cell takes the classes in decreasing
- * order of their probability and stops as soon as the count is used up.
+ * order of weight and stops as soon as the count is used up; the classes
+ * of negligible weight are reached only through an exact thinning step
+ * (sweep_cells), and the missing count does without them by rejection
+ * (sweep_missing).  Nothing is allocated in a sweep: every chain has its
+ * workspace from dur_lcmcr_alloc().
  */
 #define HAVE_INLINE 1   /* GSL: inline gsl_rng_get() */
 
@@ -38,7 +42,6 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fft_complex.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_gamma.h>
 
@@ -1422,7 +1425,6 @@ dur_err dur_lcmcr_iterate(dur_lcmcr *s, size_t sweeps, struct dur_error *err)
 	struct run_job job;
 	pthread_t tid[DUR_LCMCR_MAX_THREADS];
 	int nt, i, started = 0;
-	dur_err rc = DUR_OK;
 	if (!s)
 		return dur_error_set(err, DUR_EINVAL, "lcmcr: no sampler");
 	if (s->done >= s->total)
@@ -1435,20 +1437,15 @@ dur_err dur_lcmcr_iterate(dur_lcmcr *s, size_t sweeps, struct dur_error *err)
 	atomic_init(&job.next, 0);
 	nt = s->p.threads < s->p.chains ? s->p.threads : s->p.chains;
 	for (i = 0; i < nt - 1; i++) {
-		if (pthread_create(&tid[i], NULL, run_worker, &job) != 0) {
-			rc = dur_error_set(err, DUR_ENOMEM, "lcmcr: cannot start a thread");
-			break;
-		}
+		if (pthread_create(&tid[started], NULL, run_worker, &job) != 0)
+			break;   /* fewer threads: the same chains, only slower */
 		started++;
 	}
-	/* The calling thread works too; with a failed start it still runs
-	 * every chain (the results do not depend on the threads). */
+	/* the calling thread takes chains too */
 	run_worker(&job);
 	for (i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
 	s->done = job.to;
-	if (rc != DUR_OK)
-		return rc;
 	return s->done >= s->total ? DUR_OK : DUR_CONTINUE;
 }
 
