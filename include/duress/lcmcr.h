@@ -42,7 +42,7 @@
 #define DUR_LCMCR_MAX_K 100        /* latent classes */
 #define DUR_LCMCR_MAX_CHAINS 64
 #define DUR_LCMCR_MAX_THREADS 64
-#define DUR_LCMCR_MAX_DRAWS 10000000   /* kept draws per chain */
+#define DUR_LCMCR_MAX_DRAWS 2000000    /* kept draws over all chains (memory) */
 #define DUR_LCMCR_WARNING_MAX 512
 
 /*
@@ -58,7 +58,8 @@ struct dur_lcmcr_params {
 				     0.3/K, after which classes are relabelled
 				     by decreasing weight; 500 */
 	size_t burnin;            /* sweeps discarded after the warm-up; 10,000 */
-	size_t draws;             /* draws kept per chain, >= 4; 1,000 */
+	size_t draws;             /* draws kept per chain, >= 4 (chains * draws <=
+				     DUR_LCMCR_MAX_DRAWS); 1,000 */
 	size_t thin;              /* sweeps per kept draw; 100 */
 	int chains;               /* independent chains, 1..64; 4 */
 	int threads;              /* threads, 1..64 (more than chains is no use); 2 */
