@@ -33,6 +33,7 @@
 #ifndef DURESS_LCMCR_H
 #define DURESS_LCMCR_H
 
+#include <duress/common.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
@@ -76,7 +77,7 @@ struct dur_lcmcr_params {
 };
 
 /* The defaults above.  @since 0.2 */
-struct dur_lcmcr_params dur_lcmcr_default_params(void);
+DUR_EXPORT struct dur_lcmcr_params dur_lcmcr_default_params(void);
 
 /* Summary of one chain's draws of N.  Quantiles are Hyndman & Fan's type 7
  * (R's default, as LCMCR users compute them with quantile()). */
@@ -137,7 +138,7 @@ typedef struct dur_lcmcr dur_lcmcr;
  * with DUR_EINVAL (a parameter out of range, named in the message), DUR_EDATA
  * (nobody observed) or DUR_ENOMEM.  Free with dur_lcmcr_free.  @since 0.2
  */
-dur_lcmcr *dur_lcmcr_alloc(const struct dur_table *t, const struct dur_lcmcr_params *p,
+DUR_EXPORT dur_lcmcr *dur_lcmcr_alloc(const struct dur_table *t, const struct dur_lcmcr_params *p,
 			   struct dur_error *err);
 
 /*
@@ -148,19 +149,19 @@ dur_lcmcr *dur_lcmcr_alloc(const struct dur_table *t, const struct dur_lcmcr_par
  * every chain has finished (and on every later call), DUR_EINVAL for a
  * NULL sampler.  @since 0.2
  */
-dur_err dur_lcmcr_iterate(dur_lcmcr *s, size_t sweeps, struct dur_error *err);
+DUR_EXPORT dur_err dur_lcmcr_iterate(dur_lcmcr *s, size_t sweeps, struct dur_error *err);
 
 /* Sweeps done per chain, and the total per chain (warm-up + burn-in +
  * draws * thin).  Either pointer may be NULL.  Returns done / total in
  * [0, 1].  @since 0.2 */
-double dur_lcmcr_progress(const dur_lcmcr *s, size_t *done, size_t *total);
+DUR_EXPORT double dur_lcmcr_progress(const dur_lcmcr *s, size_t *done, size_t *total);
 
 /*
  * Summaries and diagnostics of the finished run into *out.  DUR_EINVAL if
  * the chains have not finished.  Uses a scratch buffer allocated with the
  * sampler (no allocation here).  @since 0.2
  */
-dur_err dur_lcmcr_result(dur_lcmcr *s, struct dur_lcmcr_result *out, struct dur_error *err);
+DUR_EXPORT dur_err dur_lcmcr_result(dur_lcmcr *s, struct dur_lcmcr_result *out, struct dur_error *err);
 
 /*
  * The draws of N kept so far by chain c (0 <= c < chains), in order; *n is
@@ -168,15 +169,15 @@ dur_err dur_lcmcr_result(dur_lcmcr *s, struct dur_lcmcr_result *out, struct dur_
  * or dur_lcmcr_free.  NULL (and *n = 0) for a chain out of range.
  * @since 0.2
  */
-const double *dur_lcmcr_draws(const dur_lcmcr *s, int c, size_t *n);
+DUR_EXPORT const double *dur_lcmcr_draws(const dur_lcmcr *s, int c, size_t *n);
 
 /* The same for the concentration alpha.  @since 0.2 */
-const double *dur_lcmcr_draws_alpha(const dur_lcmcr *s, int c, size_t *n);
+DUR_EXPORT const double *dur_lcmcr_draws_alpha(const dur_lcmcr *s, int c, size_t *n);
 
 /* The parameters in use (borrowed).  @since 0.2 */
-const struct dur_lcmcr_params *dur_lcmcr_params_of(const dur_lcmcr *s);
+DUR_EXPORT const struct dur_lcmcr_params *dur_lcmcr_params_of(const dur_lcmcr *s);
 
 /* Free; NULL is allowed.  @since 0.2 */
-void dur_lcmcr_free(dur_lcmcr *s);
+DUR_EXPORT void dur_lcmcr_free(dur_lcmcr *s);
 
 #endif

@@ -25,6 +25,7 @@
 #include "link_internal.h"
 
 #include <math.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
@@ -929,7 +930,7 @@ static dur_err emit(FILE *f, crypto_generichash_state *st, const void *p, size_t
 {
 	crypto_generichash_update(st, p, n);
 	if (fwrite(p, 1, n, f) != n)
-		return dur_error_set(err, DUR_EIO, "write failed");
+		return dur_error_set(err, DUR_EIO, "cannot write: %s", strerror(errno));
 	return DUR_OK;
 }
 
@@ -973,7 +974,7 @@ dur_err dur_link_enc_write(const struct dur_link_encodings *e, FILE *f, struct d
 	}
 	crypto_generichash_final(&st, sum, sizeof(sum));
 	if (fwrite(sum, 1, sizeof(sum), f) != sizeof(sum))
-		return dur_error_set(err, DUR_EIO, "write failed");
+		return dur_error_set(err, DUR_EIO, "cannot write: %s", strerror(errno));
 	return DUR_OK;
 }
 

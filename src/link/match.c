@@ -16,6 +16,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1214,7 +1215,7 @@ static int put_csv_field(FILE *f, const char *s)
 
 static dur_err wfail(struct dur_error *err)
 {
-	return dur_error_set(err, DUR_EIO, "write failed");
+	return dur_error_set(err, DUR_EIO, "cannot write: %s", strerror(errno));
 }
 
 dur_err dur_link_write_pairs(const struct dur_link_result *r, FILE *f, struct dur_error *err)

@@ -97,3 +97,8 @@ P | ~200[0-9] people | $DURESS link dedup --schema $SRC/examples/link/febrl.sche
 # the bridge threshold can be set; a bridge above the threshold is refused
 2 | ~--bridge-threshold takes a number from 0 to 1 | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold -1 police.enc shelter.enc
 P | link_table_3.csv | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold 0.5 police.enc shelter.enc clinic.enc --table -
+# histories with how sure each person's links are can be estimated directly
+CHECK | head -c 32 /dev/urandom > key3 && for l in police shelter clinic; do $DURESS link encode -q --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key3 -o w$l.enc $SRC/tests/cli/data/link/$l.csv || exit 1; done
+P | - | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json wpolice.enc wshelter.enc wclinic.enc --histories hw.csv --histories-weakest
+CHECK | head -1 hw.csv | grep -q 'link_weakest'
+P | ~lists:          wpolice, wshelter, wclinic | $DURESS estimate --interval none hw.csv
