@@ -124,6 +124,9 @@ struct dur_estimate_interval {
 	size_t replicates, replicates_failed;
 	uint64_t seed;
 	double acceleration, bias_correction;
+	int acceleration_influence;  /* 1: the acceleration from the selected model's
+				        influence function (many patterns), 0: from
+				        the jackknife repeating the selection */
 	size_t nestimates;
 	double *estimates;       /* every replicate's estimate, in replicate order
 				    (NaN where it had none): the bootstrap

@@ -59,6 +59,11 @@ struct dur_mse_params {
 	double lp_tol;     /* existence: MLE finite iff LP optimum s* > lp_tol; 1e-8 */
 	double rank_tol;   /* identifiable iff |R_ii| > rank_tol * |R_00| for all i; 1e-9 */
 	size_t cache_max;  /* existence results kept per workspace; 100,000 */
+	size_t jackknife_exact_max;  /* BCa acceleration: the delete-one jackknife
+				        with the whole selection repeated (SparseMSE)
+				        up to this many observed patterns; beyond,
+				        the infinitesimal jackknife of the selected
+				        model (its influence function); 500 */
 };
 DUR_EXPORT struct dur_mse_params dur_mse_default_params(void);
 
@@ -211,6 +216,7 @@ DUR_EXPORT const double *dur_mse_boot_replicates(const dur_mse_boot *b);
 
 struct dur_mse_bca_info {
 	double z0, acceleration;
+	int acceleration_influence;   /* 1: from the influence function, 0: jackknife */
 	size_t used, failed;      /* replicates with / without an estimate */
 	double alpha_lower, alpha_upper;   /* adjusted quantile levels */
 };

@@ -43,6 +43,8 @@ static json_t *interval_to_json(const struct dur_estimate_interval *iv)
 	}
 	if (iv->method == DUR_INTERVAL_BCA) {
 		jx_set(o, "acceleration", jx_real(iv->acceleration));
+		jx_set(o, "acceleration_from", json_string(iv->acceleration_influence ? "influence"
+									   : "jackknife"));
 		jx_set(o, "bias_correction", jx_real(iv->bias_correction));
 		jx_set(o, "replicates_without_estimate",
 		       json_integer((json_int_t)iv->replicates_failed));
@@ -310,6 +312,10 @@ static dur_err interval_from_json(const struct jx *c, const json_t *o, const cha
 			return rc;
 	}
 	if (iv->method == DUR_INTERVAL_BCA) {
+		const char *from = NULL;
+		if ((rc = jx_string(c, o, path, "acceleration_from", &from)))
+			return rc;
+		iv->acceleration_influence = strcmp(from, "influence") == 0;
 		if ((rc = jx_number_or_null(c, o, path, "acceleration", &iv->acceleration)) ||
 		    (rc = jx_number_or_null(c, o, path, "bias_correction", &iv->bias_correction)) ||
 		    (rc = jx_int(c, o, path, "replicates_without_estimate", 0, 10000000, &n)))

@@ -19,6 +19,7 @@ struct dur_mse_params dur_mse_default_params(void)
 	p.lp_tol = 1e-8;
 	p.rank_tol = 1e-9;
 	p.cache_max = 100000;
+	p.jackknife_exact_max = 500;
 	return p;
 }
 
@@ -384,7 +385,7 @@ static void build_design(dur_mse_work *w, const struct dur_table *t,
  * small integer Gram entries: a rank deficiency shows as a pivot at
  * rounding level, far below rank_tol * |R_00|.
  */
-static int design_rank(dur_mse_work *w)
+static int design_rank_of(dur_mse_work *w, int positive_only)
 {
 	size_t n = (size_t)w->nc, p = (size_t)w->ncol;
 	gsl_matrix_view G;
@@ -406,6 +407,8 @@ static int design_rank(dur_mse_work *w)
 	gsl_matrix_set_zero(&G.matrix);
 	for (size_t r = 0; r < n; r++) {
 		const int *nzr = w->nz + r * (size_t)w->maxcols;
+		if (positive_only && !(w->y[r] > 0))
+			continue;
 		for (int a = 0; a < w->nnz[r]; a++)
 			for (int c = 0; c < w->nnz[r]; c++)
 				G.matrix.data[(size_t)nzr[a] * G.matrix.tda + (size_t)nzr[c]] += 1;
@@ -417,6 +420,26 @@ static int design_rank(dur_mse_work *w)
 		if (fabs(gsl_matrix_get(&G.matrix, i, i)) > w->par.rank_tol * r0)
 			rank++;
 	return rank;
+}
+
+static int design_rank(dur_mse_work *w)
+{
+	return design_rank_of(w, 0);
+}
+
+/*
+ * A sufficient condition for a finite, identifiable MLE that needs no
+ * linear programme: the rows of the positive cells alone have full column
+ * rank.  The MLE fails to exist iff some direction d has (Xd)_c = 0 on
+ * every positive cell, (Xd)_c <= 0 on every other kept cell and Xd != 0
+ * (Haberman 1974, theorem 2.3): along it the likelihood never decreases.
+ * With X_S of full rank, (Xd)_S = 0 forces d = 0.  Large sparse tables
+ * (15 lists: 32,767 cells, a linear programme of that many columns) are
+ * decided by it almost always; when it fails the programme decides.
+ */
+static int positive_rows_full_rank(dur_mse_work *w)
+{
+	return design_rank_of(w, 1) == w->ncol;
 }
 
 /*
@@ -577,6 +600,11 @@ static dur_err check_exact(dur_mse_work *w, const struct dur_table *t,
 	if (cache_find(w, h, exist))
 		return DUR_OK;
 	build_design(w, t, m, 0, empty, &nempty);
+	if (positive_rows_full_rank(w)) {
+		*exist = DUR_MSE_EXISTS;
+		cache_put(w, h, *exist);
+		return DUR_OK;
+	}
 	rank = design_rank(w);
 	if (rank < 0)
 		return dur_error_set(err, DUR_ENOMEM, "out of memory in the rank check");
@@ -612,6 +640,19 @@ dur_err dur_mse_check(dur_mse_work *w, const struct dur_table *t,
 	if (t->k != w->k)
 		return dur_error_set(err, DUR_EINVAL, "workspace made for %d lists, table has %d",
 				     w->k, t->k);
+	{
+		/* the model itself first, when the positive cells alone settle it */
+		int empty[DUR_MSE_MAX_PAIRS], nempty;
+		uint64_t h = make_key(w, t, m);
+		if (cache_find(w, h, exist))
+			return DUR_OK;
+		build_design(w, t, m, 0, empty, &nempty);
+		if (positive_rows_full_rank(w)) {
+			*exist = DUR_MSE_EXISTS;
+			cache_put(w, h, *exist);
+			return DUR_OK;
+		}
+	}
 	dur_mse_model_main(&big, t->k);
 	for (int p = 0; p < np; p++)
 		if (overlap(t, p) > 0 || dur_mse_model_has(m, p))
@@ -811,4 +852,51 @@ dur_err mse_fit_with_unseen(dur_mse_work *w, const struct dur_table *t,
 	/* the unseen cell is the first kept cell (pattern 0) */
 	w->y[0] = n0;
 	return irls(w, dev, &iters, err);
+}
+
+dur_err mse_influence(dur_mse_work *w, const struct dur_table *t, const struct dur_mse_model *m,
+		      double *g, struct dur_error *err)
+{
+	struct dur_mse_fit *f = dur_mse_fit_alloc(t->k);
+	int p;
+	dur_err rc;
+
+	if (!f)
+		return dur_error_set(err, DUR_ENOMEM, "out of memory");
+	if ((rc = dur_mse_fit_model(w, t, m, f, err)) != DUR_OK)
+		goto out;
+	/* v = (X'WX)^-1 e0, with the weights of the last IRLS step (var_b0) */
+	p = w->ncol;
+	{
+		gsl_matrix_view Av = gsl_matrix_submatrix(w->A, 0, 0, (size_t)p, (size_t)p);
+		gsl_vector_view bv = gsl_vector_subvector(w->b, 0, (size_t)p);
+		gsl_matrix *A = &Av.matrix;
+		gsl_matrix_set_zero(A);
+		for (int r = 0; r < w->nc; r++) {
+			const int *nzr = w->nz + (size_t)r * (size_t)w->maxcols;
+			for (int a = 0; a < w->nnz[r]; a++)
+				for (int c = 0; c <= a; c++)
+					A->data[(size_t)nzr[a] * A->tda + (size_t)nzr[c]] += w->mu_w[r];
+		}
+		gsl_vector_set_basis(&bv.vector, 0);
+		if (gsl_linalg_cholesky_decomp1(A) != 0 ||
+		    gsl_linalg_cholesky_svx(A, &bv.vector) != 0) {
+			rc = dur_error_set(err, DUR_ENUMERIC, "the information matrix is singular");
+			goto out;
+		}
+		for (unsigned c = 0; c < t->ncells; c++)
+			g[c] = NAN;
+		/* dN/dn_c = 1 + exp(b0) d b0 / d n_c, and d beta / d n_c =
+		 * (X'WX)^-1 x_c from the score equations X'(n - mu) = 0 */
+		for (int r = 0; r < w->nc; r++) {
+			const int *nzr = w->nz + (size_t)r * (size_t)w->maxcols;
+			double dot = 0;
+			for (int a = 0; a < w->nnz[r]; a++)
+				dot += gsl_vector_get(&bv.vector, (size_t)nzr[a]);
+			g[w->cell[r]] = 1 + f->unseen * dot;
+		}
+	}
+out:
+	dur_mse_fit_free(f);
+	return rc;
 }

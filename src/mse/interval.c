@@ -231,7 +231,7 @@ struct dur_mse_boot {
 	unsigned *pat;
 	double *prob;
 	/* jackknife */
-	int have_jack;
+	int have_jack, accel_influence;
 	double accel;
 };
 
@@ -412,7 +412,42 @@ static dur_err jackknife(dur_mse_boot *b, struct dur_error *err)
 		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
 		goto out;
 	}
+	if (b->nobs > b->par.jackknife_exact_max) {
+		/*
+		 * Thousands of patterns (15 lists): repeating the whole selection
+		 * for each costs more than the bootstrap itself.  The selected
+		 * model's influence function gives each deletion's effect to first
+		 * order, theta_j = theta - dN/dn_j, which for tables this large
+		 * leaves the selection as it is; a is a ratio of sums of these
+		 * (Efron & Tibshirani 1993, 14.3; Efron 1987).
+		 */
+		struct dur_mse_selection sel;
+		double *g = malloc(b->t->ncells * sizeof(double));
+		double est;
+		if (!g) {
+			rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+			goto out;
+		}
+		rc = dur_mse_select(w, b->t, &b->sp, &sel, err);
+		if (rc == DUR_OK)
+			rc = mse_influence(w, b->t, &sel.model, g, err);
+		est = rc == DUR_OK ? sel.fit->estimate : 0;
+		dur_mse_selection_release(&sel);
+		for (size_t i = 0; rc == DUR_OK && i < b->nobs; i++)
+			theta[i] = est - g[b->pat[i]];
+		free(g);
+		if (rc != DUR_OK) {
+			dur_error_prefix(err, "the acceleration of the bootstrap interval");
+			goto out;
+		}
+		b->accel_influence = 1;
+	}
 	for (size_t i = 0; i < b->nobs; i++) {
+		if (b->accel_influence) {
+			sw += b->t->count[b->pat[i]];
+			mean += b->t->count[b->pat[i]] * theta[i];
+			continue;
+		}
 		unsigned c = b->pat[i];
 		jt->count[c] -= 1;
 		rc = dur_mse_select_estimate(w, jt, &b->sp, &theta[i], err);
@@ -491,6 +526,7 @@ dur_err dur_mse_boot_interval(dur_mse_boot *b, double theta, double level,
 	if (info) {
 		info->z0 = z0;
 		info->acceleration = b->accel;
+		info->acceleration_influence = b->accel_influence;
 		info->used = used;
 		info->failed = b->B - used;
 		info->alpha_lower = al[0];

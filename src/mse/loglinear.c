@@ -193,6 +193,7 @@ static dur_err ll_interval(struct loglinear *s, struct dur_estimate_result *r,
 		iv->nestimates = s->p.bootstrap;
 		if (rc == DUR_OK) {
 			iv->acceleration = info.acceleration;
+			iv->acceleration_influence = info.acceleration_influence;
 			iv->bias_correction = info.z0;
 			iv->replicates_failed = info.failed;
 			bca_tail_warning(r, &info);

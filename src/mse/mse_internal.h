@@ -10,4 +10,13 @@ dur_err mse_fit_with_unseen(dur_mse_work *w, const struct dur_table *t,
 			    const struct dur_mse_model *m, double n0, double *dev,
 			    struct dur_error *err);
 
+/*
+ * The influence of each cell on the estimate of model m: g[c] = dN/dn_c
+ * (2^k entries; NaN for cells the fit leaves out), from the MLE's score
+ * equations.  Removing one person from cell c changes N by about -g[c]: the
+ * infinitesimal jackknife (Efron 1982, ch. 6).
+ */
+dur_err mse_influence(dur_mse_work *w, const struct dur_table *t, const struct dur_mse_model *m,
+		      double *g, struct dur_error *err);
+
 #endif

@@ -42,6 +42,14 @@ static double poisson_two_sided(double o, double e)
 	return lo < hi ? lo : hi;
 }
 
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct { double p; int term; } *x = a, *y = b;
+	if (x->p != y->p)
+		return x->p < y->p ? -1 : 1;
+	return x->term - y->term;
+}
+
 /*
  * The stepwise rule of SparseMSE: from main effects, add the two-list term
  * whose observed overlap is least compatible with the current fit while
@@ -72,41 +80,49 @@ static dur_err stepwise(dur_mse_work *w, const struct dur_table *t, double pthre
 	if (rc != DUR_OK)
 		return rc;
 	for (;;) {
-		int best = -1;
-		double bestp = 2;
+		/*
+		 * Every candidate's p-value first, then the existence check in
+		 * order of p-value (ties: the first pair): the first candidate
+		 * below the threshold whose model has an MLE is the one SparseMSE's
+		 * rule adds (it gives the others p = 1), so the result is the same
+		 * as checking every candidate, with usually one linear programme
+		 * per step instead of one per candidate.
+		 */
+		struct cand { double p; int term; } c[DUR_MSE_MAX_PAIRS];
+		int nc = 0, chosen = -1;
 		for (int p = 0; p < np; p++) {
-			int i, j, exist;
+			int i, j;
 			unsigned both;
 			double e = 0, pv;
-			struct dur_mse_model cand;
-
 			if (dur_mse_model_has(m, p))
 				continue;
 			dur_mse_pair_lists(k, p, &i, &j);
 			both = (1u << i) | (1u << j);
-			for (unsigned c = 1; c < t->ncells; c++)
-				if ((c & both) == both)
-					e += fit->fitted[c];
+			for (unsigned x = 1; x < t->ncells; x++)
+				if ((x & both) == both)
+					e += fit->fitted[x];
 			pv = poisson_two_sided(obs[p], e);
-			if (pv < bestp && pv < pthresh) {
-				cand = *m;
-				dur_mse_model_add(&cand, p);
-				rc = dur_mse_check(w, t, &cand, &exist, err);
-				if (rc != DUR_OK)
-					return rc;
-				if (exist != DUR_MSE_EXISTS)
-					pv = 1;
-			}
-			if (pv < bestp) {
-				bestp = pv;
-				best = p;
+			if (pv < pthresh) {
+				c[nc].p = pv;
+				c[nc].term = p;
+				nc++;
 			}
 		}
-		if (best < 0 || !(bestp < pthresh))
+		qsort(c, (size_t)nc, sizeof(c[0]), cmp_cand);
+		for (int q = 0; q < nc && chosen < 0; q++) {
+			struct dur_mse_model cand = *m;
+			int exist;
+			dur_mse_model_add(&cand, c[q].term);
+			if ((rc = dur_mse_check(w, t, &cand, &exist, err)) != DUR_OK)
+				return rc;
+			if (exist == DUR_MSE_EXISTS)
+				chosen = q;
+		}
+		if (chosen < 0)
 			return DUR_OK;
-		dur_mse_model_add(m, best);
-		steps[*nsteps].term = best;
-		steps[*nsteps].p = bestp;
+		dur_mse_model_add(m, c[chosen].term);
+		steps[*nsteps].term = c[chosen].term;
+		steps[*nsteps].p = c[chosen].p;
 		(*nsteps)++;
 		rc = dur_mse_fit_model(w, t, m, fit, err);
 		if (rc != DUR_OK)

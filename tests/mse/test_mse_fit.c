@@ -363,9 +363,52 @@ static void test_mse_model_parse_errors(void **state)
 	dur_table_free(t);
 }
 
+/*
+ * The BCa acceleration from the influence function (used when a table has
+ * more patterns than jackknife_exact_max) against the exact delete-one
+ * jackknife, with the model held fixed so that only the linearisation
+ * differs: they agree to first order, here within 1%.
+ */
+static void test_mse_acceleration_influence(void **state)
+{
+	struct dur_table *t;
+	double a[2];
+	(void)state;
+	if (!test_have_shared())
+		skip();
+	t = load("mse/uk_5.csv");
+	for (int exact = 0; exact < 2; exact++) {
+		struct dur_mse_select_params sp;
+		struct dur_mse_params par = dur_mse_default_params();
+		struct dur_mse_bca_info info;
+		struct dur_error e = DUR_ERROR_INIT;
+		double lo, hi, theta;
+		dur_mse_boot *b;
+		dur_mse_work *w = dur_mse_work_alloc(t->k, &par);
+		dur_mse_select_default_params(&sp, t->k);
+		sp.method = DUR_MSE_FIXED;
+		dur_mse_model_main(&sp.fixed, t->k);
+		assert_int_equal(dur_mse_select_estimate(w, t, &sp, &theta, &e), DUR_OK);
+		par.jackknife_exact_max = exact ? 1000000 : 0;
+		b = dur_mse_boot_alloc(t, &sp, &par, 50, 11, 1, &e);
+		assert_non_null(b);
+		while (dur_mse_boot_iterate(b, 50, &e) == DUR_CONTINUE)
+			;
+		assert_int_equal(dur_mse_boot_interval(b, theta, 0.95, &lo, &hi, &info, &e), DUR_OK);
+		assert_int_equal(info.acceleration_influence, !exact);
+		a[exact] = info.acceleration;
+		dur_mse_boot_free(b);
+		dur_mse_work_free(w);
+	}
+	assert_true(a[1] != 0);
+	assert_true(fabs(a[0] / a[1] - 1) < 0.01);
+	dur_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mse_acceleration_influence),
 		cmocka_unit_test(test_mse_pairs),
 		cmocka_unit_test(test_mse_lincoln_petersen),
 		cmocka_unit_test(test_mse_uk_main),
