@@ -964,6 +964,10 @@ dur_err dur_serve_handle(dur_serve *srv, const struct dur_serve_request *in,
 		srv_error(&r, 431, "too many header fields");
 		goto done;
 	}
+	if (!srv_header(&r, "Host")) {
+		srv_error(&r, 400, "no Host header");
+		goto done;
+	}
 	if (!host_ok(&r, srv_header(&r, "Host"))) {
 		srv_error(&r, 421, "this server does not answer to that Host");
 		goto done;
@@ -1004,6 +1008,10 @@ done:
 		srv_set_body(&r, 500, "text/plain; charset=utf-8", strdup("internal error"), 14);
 	}
 	security_headers(&r);
+	/* a malformed request: answer, then hang up rather than wait for more of the same */
+	if (resp->status == 400 || resp->status == 405 || resp->status == 413 ||
+	    resp->status == 421 || resp->status == 431)
+		srv_add_header(&r, "Connection", "close");
 	if (strcmp(r.method, "HEAD") == 0 && resp->body) {
 		sodium_memzero(resp->body, resp->body_len);
 		free(resp->body);

@@ -90,6 +90,15 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *k
 	return MHD_YES;
 }
 
+static enum MHD_Result measure(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *value)
+{
+	size_t *bytes = cls;
+	(void)kind;
+	*bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
 /* A response made here (not through dur_serve_handle): errors before the body. */
 static enum MHD_Result plain(struct MHD_Connection *c, unsigned status, const char *json)
 {
@@ -150,7 +159,16 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 	if (!cr->started) {
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		size_t bytes = 0, count;
 		cr->started = 1;
+		/* count the headers and their bytes: over either cap, 431 at once */
+		MHD_get_connection_values(c, MHD_HEADER_KIND, measure, &bytes);
+		count = (size_t)MHD_get_connection_values(c, MHD_HEADER_KIND, NULL, NULL);
+		if (count > srv->p.max_headers || bytes > srv->p.max_header_bytes) {
+			cr->answered = 1;
+			return plain(c, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+				     "{\"error\":\"too many or too large header fields\"}");
+		}
 		if (!cr->target) {
 			cr->answered = 1;
 			return plain(c, MHD_HTTP_URI_TOO_LONG, "{\"error\":\"the target is too long\"}");
@@ -293,8 +311,12 @@ dur_err dur_serve_listen(dur_serve *srv, struct dur_error *err)
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->p.max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->p.connection_timeout,
-		/* the request line and headers live in this pool: beyond it, 431 */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(srv->p.max_header_bytes + 8192),
+		/*
+		 * The request line and headers live in this pool (beyond it
+		 * libmicrohttpd answers 431 itself); twice the cap, so that the
+		 * cap is what access_cb checks, exactly.
+		 */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(2 * srv->p.max_header_bytes + 16384),
 		MHD_OPTION_URI_LOG_CALLBACK, uri_log, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
