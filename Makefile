@@ -8,7 +8,10 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all setup setup-test build run check test test-asan fuzz bench valgrind clean
+PREFIX ?= /usr/local
+
+.PHONY: all setup setup-test build run check test test-asan fuzz bench valgrind clean \
+	install uninstall man
 
 all: build
 
@@ -48,6 +51,19 @@ bench: build
 	sh scripts/bench.sh $(BUILD)
 
 check: test test-asan valgrind fuzz
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]; make uninstall likewise.
+install: setup
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
+
+uninstall:
+	DESTDIR=$(DESTDIR) cmake --build $(BUILD) --target uninstall
+
+# The man page is made from the command tables; a test checks it is current.
+man: build
+	$(BUILD)/duress help --man > docs/duress.1
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

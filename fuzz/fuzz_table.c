@@ -8,7 +8,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct dur_table_read_params p[3] = { { NULL, NULL }, { "region", NULL }, { NULL, "A,B" } };
+	struct dur_table_read_params p[3] = { { NULL, NULL, 0 }, { "region", NULL, 0 }, { NULL, "A,B", 0 } };
 	for (int i = 0; i < 3; i++) {
 		struct dur_table_set *s = NULL;
 		struct dur_error e = DUR_ERROR_INIT;

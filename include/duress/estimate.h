@@ -73,6 +73,7 @@ struct dur_estimate_params {
 	int threads;             /* 1..64; results do not depend on it; 2 */
 	const char *by;          /* capture histories: stratum column, or NULL */
 	const char *lists;       /* comma-separated list columns to use, or NULL */
+	char sep;                /* between values in the CSV: ',' (also 0), ';', '\t', '|' */
 	int compare;             /* also every method side by side */
 	int diagnostics;         /* list omission etc.; 1 */
 };
@@ -178,11 +179,23 @@ struct dur_estimate_result {
 	double deviance, loglik, aic, bic, intercept, se_intercept;
 	int df, cells_kept, parameters, iterations;
 	size_t models_considered, models_without_estimate;
-	char criterion[4];       /* "aic" / "bic" when candidates were ranked */
+	char criterion[12];      /* "aic", "bic", or "posterior" (Bayesian model
+				    averaging: weight is the posterior probability) */
 	size_t ncandidates;
 	struct dur_estimate_candidate *candidates;
 	size_t ncells;
 	struct dur_estimate_cell *cells;   /* observed and fitted per pattern */
+	/* Bayesian methods: the posterior of N.  estimate is its median,
+	 * interval (method "credible") its central quantiles. */
+	int have_posterior;
+	double posterior_mean;
+	double hist_from, hist_to;         /* the histogram covers [from, to) */
+	size_t nhist;
+	double *hist;                      /* posterior probability per equal bin */
+	size_t nmodels_averaged;           /* graphs (bma) averaged over */
+	double rhat, ess;                  /* MCMC: split R-hat and effective
+					      sample size of N; NaN otherwise */
+	int chains;
 	struct dur_strlist warnings;
 };
 
@@ -242,6 +255,27 @@ struct dur_estimate_omission {
 	char *reason;
 };
 
+/*
+ * Shared catchability (a diagnostic): do people found by one list tend to
+ * be found by the others?  Tested from the table's own marks: the fit of
+ * Rcapture's Mth Poisson2 against Mt (one heterogeneity term; chi-square,
+ * 1 df; its coefficient tau must be positive) together with the share of
+ * pairs of lists that overlap more than Mt expects - heterogeneity raises
+ * every overlap, dependence between two lists only theirs.  Warns when
+ * p < 0.05, tau > 0 and at least half of the pairs overlap more; then the
+ * log-linear estimates are likely too low.  Calibrated in bench/bench_honesty.
+ */
+struct dur_estimate_catchability {
+	int tested;              /* 0: not tested (fewer than 3 lists, or a fit failed) */
+	char *reason;            /* why not tested */
+	double statistic;        /* deviance(Mt) - deviance(Mth Poisson2) */
+	double p;                /* upper tail of chi-square with 1 df */
+	double tau;              /* Poisson2's heterogeneity coefficient */
+	int pairs_over, pairs;   /* pairs overlapping more than Mt expects, of all */
+	int warn;
+	double low, high;        /* the range of the Mth estimates; NaN when none */
+};
+
 /* Everything about one table: the whole population or one stratum. */
 struct dur_estimate_table {
 	char *stratum;           /* NULL for the whole table */
@@ -253,6 +287,7 @@ struct dur_estimate_table {
 	struct dur_estimate_result *compare; /* every method, when asked */
 	size_t nomit;
 	struct dur_estimate_omission *omit;  /* list omission, when computed */
+	struct dur_estimate_catchability catchability;
 	char *failure;           /* a stratum that could not be estimated at all */
 };
 

@@ -225,6 +225,10 @@ typedef struct dur_screen_batch dur_screen_batch;
 DUR_EXPORT dur_err dur_screen_batch_parse_csv(const dur_framework_set *set, const char *buf, size_t len,
 				   const char *name, dur_screen_batch **out,
 				   struct dur_error *err);
+/* The same with another separator between values (';', '\t', '|').  @since 0.2 */
+DUR_EXPORT dur_err dur_screen_batch_parse_csv_sep(const dur_framework_set *set, const char *buf,
+					   size_t len, const char *name, char sep,
+					   dur_screen_batch **out, struct dur_error *err);
 DUR_EXPORT dur_err dur_screen_batch_parse_jsonl(const dur_framework_set *set, const char *buf,
 				     size_t len, const char *name, dur_screen_batch **out,
 				     struct dur_error *err);
@@ -359,6 +363,7 @@ struct dur_screen_summary_params {
 	size_t noptions;
 	const char *options[DUR_SCREEN_MAX_SELECT];      /* "FW.NAME=yes|no" */
 	const char *input_format;                         /* "csv" or "jsonl" */
+	char sep;                                         /* csv: ',' (also 0), ';', '\t', '|' */
 	unsigned long resolution;                         /* counts rounded down; 10 */
 };
 DUR_EXPORT void dur_screen_summary_default_params(struct dur_screen_summary_params *p);

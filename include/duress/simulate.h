@@ -128,6 +128,20 @@ DUR_EXPORT dur_err dur_sim_write_histories(const struct dur_sim_result *r, FILE 
 				struct dur_error *err);
 
 /*
+ * List `list`'s records of its people, as an organisation's own list would
+ * hold them: CSV with the header record_id,given_name,surname,
+ * date_of_birth, one row per person on the list (ids "<list>-0001", ...).
+ * Each person has the same made-up name and birth date on every list
+ * (drawn from `seed` and their number); each list's record has its own
+ * variants - a typing error, capitals, accents left out, a stray space, the
+ * date written DD/MM/YYYY or left empty - as spreadsheets do.  For trying
+ * linkage where the truth (the histories) is known.  DUR_EINVAL if the run
+ * was table_only.  @since 0.2
+ */
+DUR_EXPORT dur_err dur_sim_write_people(const struct dur_sim_result *r, int list, uint64_t seed,
+				 FILE *f, struct dur_error *err);
+
+/*
  * Storage for settings parsed from their written forms (the command line,
  * a web form).  The struct dur_sim_params filled by dur_sim_spec_parse()
  * points into it: keep it until the simulation is done.

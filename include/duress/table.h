@@ -61,6 +61,7 @@ struct dur_table_set {
 struct dur_table_read_params {
 	const char *by;            /* stratum column (individual form only), or NULL */
 	const char *lists;         /* comma-separated list columns to use, or NULL for all */
+	char delim;                /* between values: ',' (also when 0), ';', '\t', '|' */
 };
 
 /*

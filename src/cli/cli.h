@@ -37,6 +37,13 @@ void cli_warn(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* "duress CMD: ...\n(try 'duress CMD --help')"; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* --sep VALUE: ',', ';', '|', or 'tab' (or a tab); 0 on success, else a
+ * usage error printed and EXIT_USAGE. */
+int cli_parse_sep(const char *cmd, const char *v, char *sep);
+#define CLI_OPT_SEP(field) { "sep", 0, OPT_STRING, "C", "the separator between values in CSV " \
+	"input: ',' (default),\n';', '|' or 'tab' (as European spreadsheets save CSV)", \
+	offsetof(struct opts, field), 0, 0, 0, NULL }
+
 /* Whole non-negative integer within max / finite double; 0 on success. */
 int cli_parse_ulong(const char *s, unsigned long max, unsigned long *v);
 int cli_parse_double(const char *s, double *v);
@@ -48,6 +55,15 @@ int cli_parse_double(const char *s, double *v);
  */
 dur_err cli_read_file(const char *path, size_t cap, char **buf, size_t *len,
 		      struct dur_error *err);
+/*
+ * The same for line-based text (CSV, JSON Lines): a line longer than
+ * `max_line` bytes stops the reading at once with an error naming the line
+ * and the limit, so that a stream of gigabytes without a newline costs
+ * nothing.  CLI_MAX_LINE suits every input duress reads.
+ */
+#define CLI_MAX_LINE ((size_t)16 << 20)
+dur_err cli_read_text(const char *path, size_t cap, size_t max_line, char **buf, size_t *len,
+		      struct dur_error *err);
 
 /*
  * Outputs, all committed together or not at all.  A regular file is
@@ -58,7 +74,7 @@ dur_err cli_read_file(const char *path, size_t cap, char **buf, size_t *len,
  * the same file are refused.  On SIGINT, SIGTERM or SIGHUP every temporary
  * file is removed and the program exits with 128 + the signal.
  */
-#define CLI_OUTS_MAX 8
+#define CLI_OUTS_MAX 20
 struct cli_out {
 	FILE *f;
 	char *path;       /* as given */
@@ -77,6 +93,15 @@ struct cli_outs {
 dur_err cli_outs_open(struct cli_outs *s, const char *path, FILE **f, struct dur_error *err);
 dur_err cli_outs_commit(struct cli_outs *s, struct dur_error *err);
 void cli_outs_abort(struct cli_outs *s);
+/*
+ * Read a secret (a linkage secret, a password) from file `path` or "-" for
+ * standard input, straight into locked memory (sodium_malloc; free it with
+ * sodium_free, which wipes it), with read(2) so that no copy stays in a
+ * stdio buffer.  One trailing newline is not part of it.  At most `max`
+ * bytes.  Warns when the file can be read by other users.
+ */
+dur_err cli_read_secret(const char *path, size_t max, unsigned char **sec, size_t *len,
+			struct dur_error *err);
 /* Install the signal handlers that remove temporary files (main() does). */
 void cli_signals_init(void);
 
@@ -94,6 +119,13 @@ void cli_progress_init(struct cli_progress *p, const char *cmd);
 void cli_progress_show(struct cli_progress *p, double fraction, const char *what);
 void cli_progress_done(struct cli_progress *p);
 
+/*
+ * How a manifest at `manifest` should name input `input`: relative to the
+ * manifest's folder when the input is inside it (so the folder can be
+ * moved or shared whole and `duress reproduce` finds it), else its full
+ * path.  Into buf; falls back to `input` as given.
+ */
+void cli_manifest_name(const char *manifest, const char *input, char *buf, size_t size);
 /* The current time as ISO 8601 UTC (for manifests). */
 void cli_now(char buf[32]);
 /* A fresh random seed, for runs given none (always recorded). */

@@ -16,6 +16,7 @@
 
 struct opts {
 	const char *method, *model, *select, *interval, *by, *lists, *format, *output, *manifest;
+	const char *sep;
 	double pthresh, level;
 	unsigned long bootstrap, threads;
 	uint64_t seed;
@@ -24,6 +25,10 @@ struct opts {
 
 #define O(f) offsetof(struct opts, f)
 static const struct cli_opt options[] = {
+	{ "method", 0, OPT_CHOICE, "M", "'loglinear' (default: the log-linear and closed-\n"
+	  "population models of --model), or 'bma' (Bayesian averaging\n"
+	  "over every decomposable graphical model, as dga)", O(method), 0, 0, 0,
+	  "loglinear|closed|bma" },
 	{ "model", 0, OPT_STRING, "M", "the model: 'stepwise' (default; SparseMSE's rule),\n"
 	  "'main' (lists independent), 'all-pairs', or the two-list\n"
 	  "terms to include, e.g. 'LA:NG,PF:NCA'; or a closed-population\n"
@@ -37,8 +42,9 @@ static const struct cli_opt options[] = {
 	  O(pthresh), 0, 1, 1, NULL },
 	{ "interval", 0, OPT_CHOICE, "I", "'bca' (default: bootstrap over the whole selection),\n"
 	  "'profile' (profile likelihood; the default for the\n"
-	  "closed-population models), 'analytic', or 'none'", O(interval), 0, 0, 0,
-	  "bca|profile|analytic|none" },
+	  "closed-population models), 'analytic', 'credible' (the\n"
+	  "Bayesian methods' posterior quantiles, their default) or 'none'", O(interval), 0, 0, 0,
+	  "bca|profile|analytic|credible|none" },
 	{ "level", 0, OPT_DOUBLE, "L", "interval level (0.95)", O(level), 0, 1, 1, NULL },
 	{ "bootstrap", 0, OPT_ULONG, "B", "bca: number of replicates (1000)", O(bootstrap), 10,
 	  10000000, 0, NULL },
@@ -50,6 +56,7 @@ static const struct cli_opt options[] = {
 	  "and the total", O(by), 0, 0, 0, NULL },
 	{ "lists", 0, OPT_STRING, "A,B,...", "use only these columns as lists", O(lists), 0, 0, 0,
 	  NULL },
+	CLI_OPT_SEP(sep),
 	{ "compare", 0, OPT_FLAG, NULL, "also every method side by side", O(compare), 0, 0, 0, NULL },
 	{ "no-diagnostics", 0, OPT_FLAG, NULL, "leave out the list-omission diagnostic",
 	  O(no_diagnostics), 0, 0, 0, NULL },
@@ -93,7 +100,7 @@ int cmd_estimate(int argc, char **argv)
 	dur_estimate_job *job = NULL;
 	struct dur_manifest *man = NULL;
 	const char *file, *what;
-	char *buf = NULL, *text = NULL, when[32];
+	char *buf = NULL, *text = NULL, when[32], mname[4096];
 	uint64_t given;
 	size_t len;
 	FILE *f;
@@ -110,6 +117,12 @@ int cmd_estimate(int argc, char **argv)
 	rc = EXIT_FAIL;
 	p.model = o.model ? o.model : "stepwise";
 	p.method = dur_estimate_method_of_model(p.model);
+	if (o.method && strcmp(o.method, "loglinear") != 0 && strcmp(o.method, "closed") != 0) {
+		if (o.model || o.select)
+			return cli_usage_error("estimate", "--method %s chooses its own models: "
+					       "leave out --model and --select", o.method);
+		p.method = o.method;
+	}
 	p.select = o.select;
 	p.pthresh = o.pthresh;
 	p.interval = o.interval ? dur_interval_parse(o.interval)
@@ -120,13 +133,15 @@ int cmd_estimate(int argc, char **argv)
 	p.threads = (int)o.threads;
 	p.by = o.by;
 	p.lists = o.lists;
+	if (cli_parse_sep("estimate", o.sep, &p.sep))
+		return EXIT_USAGE;
 	p.compare = o.compare;
 	p.diagnostics = !o.no_diagnostics;
 	if (dur_estimate_params_check(&p, &err))
 		return cli_usage_error("estimate", "%s", err.msg);
 	outs.force = o.force;
 
-	if (cli_read_file(file, INPUT_CAP, &buf, &len, &err) ||
+	if (cli_read_text(file, INPUT_CAP, CLI_MAX_LINE, &buf, &len, &err) ||
 	    !(job = dur_estimate_job_alloc(buf, len, file, &p, &err)))
 		goto fail;
 	cli_progress_init(&prog, "estimate");
@@ -157,8 +172,9 @@ int cmd_estimate(int argc, char **argv)
 		cli_now(when);
 		free(text);
 		text = NULL;
+		cli_manifest_name(o.manifest, file, mname, sizeof(mname));
 		if (!(man = dur_manifest_new("estimate", when)) ||
-		    dur_manifest_add_input(man, "table", file, NULL, buf, len, &err))
+		    dur_manifest_add_input(man, "table", mname, NULL, buf, len, &err))
 			goto nomem;
 		dur_manifest_set_parameters(man, dur_estimate_params_to_json(&p));
 		dur_manifest_set_seed(man, p.seed);

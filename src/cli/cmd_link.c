@@ -22,7 +22,7 @@
 
 struct opts {
 	const char *schema, *secret, *id_column, *output, *pairs, *histories, *table, *names;
-	const char *kernel, *manifest;
+	const char *kernel, *manifest, *sep;
 	double threshold, bridge;
 	int quiet, force;
 };
@@ -56,6 +56,7 @@ static const struct cli_opt encode_opts[] = {
 	  "(never on the command line; at least 16 bytes)", O(secret), 0, 0, 0, NULL },
 	{ "id-column", 0, OPT_STRING, "NAME", "the column of record ids (default: the schema's\n"
 	  "id_column, else the record number)", O(id_column), 0, 0, 0, NULL },
+	CLI_OPT_SEP(sep),
 	{ "output", 'o', OPT_STRING, "OUT", "the encodings file (default: standard output)",
 	  O(output), 0, 0, 0, NULL },
 	{ "quiet", 'q', OPT_FLAG, NULL, "no summary", O(quiet), 0, 0, 0, NULL },
@@ -73,6 +74,7 @@ static const struct cli_opt match_opts[] = {
 static const struct cli_opt plain_opts[] = {
 	OPT_SCHEMA, OPT_OUTPUTS,
 	{ "id-column", 0, OPT_STRING, "NAME", "the id column", O(id_column), 0, 0, 0, NULL },
+	CLI_OPT_SEP(sep),
 	{ NULL, 0, 0, NULL, NULL, 0, 0, 0, 0, NULL }
 };
 #undef O
@@ -106,6 +108,17 @@ const struct cli_spec spec_link_dedup = {
 	plain_opts, 1, 1, LINK_NOTES
 };
 
+static dur_err parse_csv(const struct opts *o, const char *buf, size_t len, const char *name,
+			 struct dur_csv **csv, struct dur_error *err)
+{
+	struct dur_csv_params p = dur_csv_default_params();
+	char sep = ',';
+	if (o->sep && cli_parse_sep("link", o->sep, &sep))
+		return dur_error_set(err, DUR_EINVAL, "the separator is not one duress knows");
+	p.delim = (unsigned char)sep;
+	return dur_csv_parse(buf, len, name, &p, csv, err);
+}
+
 static dur_err load_schema(const char *path, dur_link_schema **s, struct dur_error *err)
 {
 	char *buf = NULL;
@@ -115,68 +128,6 @@ static dur_err load_schema(const char *path, dur_link_schema **s, struct dur_err
 		rc = dur_link_schema_parse(buf, len, path, s, err);
 	free(buf);
 	return rc;
-}
-
-/*
- * Read the secret straight into locked memory with read(2), not stdio, so
- * that no copy is left in a stdio buffer.  One trailing newline (LF or
- * CRLF) is not part of the secret, so that a secret typed into a file with
- * an editor works the same for every party.
- */
-static dur_err read_secret(const char *path, unsigned char **sec, size_t *len,
-			   struct dur_error *err)
-{
-	int fd, is_stdin = strcmp(path, "-") == 0;
-	unsigned char *b;
-	size_t n = 0, cap = DUR_LINK_MAX_SECRET + 2;
-	struct stat st;
-
-	*sec = NULL;
-	*len = 0;
-	fd = is_stdin ? 0 : open(path, O_RDONLY);
-	if (fd < 0)
-		return dur_error_set(err, DUR_EKEY, "cannot open secret file '%s': %s", path,
-				     strerror(errno));
-	if (!is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
-		cli_warn("link encode", "secret file '%s' can be read by other users (chmod 600 it)",
-			 path);
-	if (!(b = sodium_malloc(cap + 1))) {
-		if (!is_stdin)
-			close(fd);
-		return dur_error_set(err, DUR_ENOMEM, "cannot allocate locked memory");
-	}
-	for (;;) {
-		ssize_t r = read(fd, b + n, cap + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			sodium_free(b);
-			if (!is_stdin)
-				close(fd);
-			return dur_error_set(err, DUR_EKEY, "cannot read secret file '%s': %s", path,
-					     strerror(e));
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > cap)
-			break;
-	}
-	if (!is_stdin)
-		close(fd);
-	if (n > cap) {
-		sodium_free(b);
-		return dur_error_set(err, DUR_EKEY, "the secret in '%s' is too long (over %d bytes)",
-				     path, DUR_LINK_MAX_SECRET);
-	}
-	if (n > 0 && b[n - 1] == '\n')
-		n--;
-	if (n > 0 && b[n - 1] == '\r')
-		n--;
-	*sec = b;
-	*len = n;
-	return DUR_OK;
 }
 
 int cmd_link_encode(int argc, char **argv)
@@ -211,7 +162,7 @@ int cmd_link_encode(int argc, char **argv)
 				       "terminal (use -o FILE)");
 	rc = EXIT_FAIL;
 	outs.force = o.force;
-	if (load_schema(o.schema, &s, &err) || read_secret(o.secret, &secret, &slen, &err))
+	if (load_schema(o.schema, &s, &err) || cli_read_secret(o.secret, DUR_LINK_MAX_SECRET, &secret, &slen, &err))
 		goto fail;
 	if (dur_link_key_alloc(s, secret, slen, &key, &err)) {
 		dur_error_prefix(&err, "'%s'", o.secret);
@@ -219,8 +170,8 @@ int cmd_link_encode(int argc, char **argv)
 	}
 	sodium_free(secret);  /* wipes it; only the derived keys remain */
 	secret = NULL;
-	if (cli_read_file(in, LINK_MAX_INPUT, &buf, &len, &err) ||
-	    dur_csv_parse(buf, len, in, NULL, &csv, &err) ||
+	if (cli_read_text(in, LINK_MAX_INPUT, CLI_MAX_LINE, &buf, &len, &err) ||
+	    parse_csv(&o, buf, len, in, &csv, &err) ||
 	    dur_link_encode_csv(s, key, csv, in, o.id_column, &enc, &st, &err) ||
 	    cli_outs_open(&outs, o.output, &f, &err) || dur_link_enc_write(enc, f, &err) ||
 	    cli_outs_commit(&outs, &err))
@@ -347,9 +298,13 @@ static dur_err match_manifest(const struct opts *o, const struct dur_link_match_
 	cli_now(when);
 	if (!(m = dur_manifest_new("link-match", when)))
 		return dur_error_set(err, DUR_ENOMEM, "out of memory");
-	rc = dur_manifest_add_input(m, "schema", o->schema, NULL, schema_buf, schema_len, err);
-	for (int l = 0; !rc && l < n; l++)
-		rc = dur_manifest_add_input(m, "encodings", in[l], names[l], bufs[l], lens[l], err);
+	char mname[4096];
+	cli_manifest_name(o->manifest, o->schema, mname, sizeof(mname));
+	rc = dur_manifest_add_input(m, "schema", mname, NULL, schema_buf, schema_len, err);
+	for (int l = 0; !rc && l < n; l++) {
+		cli_manifest_name(o->manifest, in[l], mname, sizeof(mname));
+		rc = dur_manifest_add_input(m, "encodings", mname, names[l], bufs[l], lens[l], err);
+	}
 	if (!rc) {
 		dur_manifest_set_parameters(m, dur_link_match_params_to_json(p,
 					    (const char *const *)names, (size_t)n));
@@ -390,9 +345,10 @@ static int link_run(const struct cli_spec *spec, int mode, int argc, char **argv
 	    dur_link_schema_parse(schema_buf, schema_len, o.schema, &s, &err))
 		goto fail;
 	for (int l = 0; l < n; l++)
-		if (cli_read_file(in[l], LINK_MAX_INPUT, &bufs[l], &lens[l], &err) ||
+		if ((mode == 0 ? cli_read_file(in[l], LINK_MAX_INPUT, &bufs[l], &lens[l], &err)
+			   : cli_read_text(in[l], LINK_MAX_INPUT, CLI_MAX_LINE, &bufs[l], &lens[l], &err)) ||
 		    (mode == 0 ? dur_link_enc_read(bufs[l], lens[l], in[l], s, &enc[l], &err)
-			       : dur_csv_parse(bufs[l], lens[l], in[l], NULL, &csv[l], &err)))
+			       : parse_csv(&o, bufs[l], lens[l], in[l], &csv[l], &err)))
 			goto fail;
 	if (mode == 0) {
 		struct dur_link_match_params p = dur_link_match_default_params(s);

@@ -17,7 +17,7 @@
 
 struct opts {
 	struct cli_strings framework, option;
-	const char *format, *batch, *input_format, *dir, *output, *manifest;
+	const char *format, *batch, *input_format, *dir, *output, *manifest, *sep;
 	int summary, force;
 	unsigned long resolution;
 };
@@ -33,6 +33,7 @@ static const struct cli_opt options[] = {
 	  "unknown), or JSON Lines, one case object per line", O(batch), 0, 0, 0, NULL },
 	{ "input-format", 0, OPT_CHOICE, "csv|jsonl", "how to read --batch (default: .jsonl and\n"
 	  ".ndjson files are JSON Lines, anything else CSV)", O(input_format), 0, 0, 0, "csv|jsonl" },
+	CLI_OPT_SEP(sep),
 	{ "summary", 0, OPT_FLAG, NULL, "with --batch: counts of each verdict per framework,\n"
 	  "overall and per sector, side by side", O(summary), 0, 0, 0, NULL },
 	{ "resolution", 0, OPT_ULONG, "K", "with --summary: round every count down to a multiple\n"
@@ -94,7 +95,9 @@ static dur_err summary_manifest(const dur_framework_set *set, const struct opts 
 	cli_now(when);
 	if (!(m = dur_manifest_new("screen-summary", when)))
 		return dur_error_set(err, DUR_ENOMEM, "out of memory");
-	rc = dur_manifest_add_input(m, "batch", o->batch, NULL, buf, len, err);
+	char mname[4096];
+	cli_manifest_name(o->manifest, o->batch, mname, sizeof(mname));
+	rc = dur_manifest_add_input(m, "batch", mname, NULL, buf, len, err);
 	if (!rc && !(rc = dur_framework_set_bank_source(set, &src, err)))
 		rc = dur_manifest_add_input_hash(m, "question-bank", src.file, src.id, src.size,
 						 src.sha256, err);
@@ -167,7 +170,8 @@ int cmd_screen(int argc, char **argv)
 			goto out;
 		}
 	name = o.batch ? o.batch : input;
-	if (cli_read_file(name, o.batch ? MAX_BATCH_FILE : MAX_CASE_FILE, &buf, &len, &err) ||
+	if (cli_read_text(name, o.batch ? MAX_BATCH_FILE : MAX_CASE_FILE, o.batch ? CLI_MAX_LINE : 0,
+			  &buf, &len, &err) ||
 	    cli_outs_open(&outs, o.output, &f, &err))
 		goto fail;
 	dur_screen_summary_default_params(&sp);
@@ -178,6 +182,10 @@ int cmd_screen(int argc, char **argv)
 	sp.input_format = o.input_format ? o.input_format
 			  : ends_with(name, ".jsonl") || ends_with(name, ".ndjson") ? "jsonl" : "csv";
 	sp.resolution = o.resolution;
+	if (cli_parse_sep("screen", o.sep, &sp.sep)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (o.summary) {
 		if (dur_screen_summary_run(set, buf, len, name, &sp, &sum, &err) ||
 		    (json ? dur_screen_summary_to_json(sum, sp.resolution, 2, &text, &err)

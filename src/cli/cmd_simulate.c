@@ -13,7 +13,7 @@
 
 struct opts {
 	double n;
-	const char *p, *names, *classes, *form, *output;
+	const char *p, *names, *classes, *form, *output, *people;
 	struct cli_strings referral;
 	uint64_t seed;
 	int force;
@@ -46,6 +46,11 @@ static const struct cli_opt options[] = {
 	  "histories|table" },
 	{ "output", 'o', OPT_STRING, "FILE", "write to FILE instead of standard output (FILE is\n"
 	  "replaced only once everything is written)", O(output), 0, 0, 0, NULL },
+	{ "people", 0, OPT_STRING, "DIR", "also write each list as an organisation would hold it:\n"
+	  "DIR/<list>.csv with a record id, a made-up name and date of\n"
+	  "birth per person, and the typing errors and variants real\n"
+	  "lists have - for trying 'duress link' where the truth is known", O(people), 0, 0, 0,
+	  NULL },
 	{ "force", 0, OPT_FLAG, NULL, "write through an output that is a symbolic link", O(force),
 	  0, 0, 0, NULL },
 	{ NULL, 0, 0, NULL, NULL, 0, 0, 0, 0, NULL }
@@ -106,14 +111,28 @@ int cmd_simulate(int argc, char **argv)
 	}
 	rc = EXIT_FAIL;
 	outs.force = o.force;
-	if (dur_sim_run(&sp, &res, &err) || cli_outs_open(&outs, o.output, &f, &err) ||
-	    (sp.table_only ? dur_table_write_csv(res->table, f, &err)
-			   : dur_sim_write_histories(res, f, &err)) ||
-	    cli_outs_commit(&outs, &err)) {
-		cli_error("simulate", "%s", err.msg);
+	if (o.people && sp.table_only) {
+		rc = cli_usage_error("simulate", "--people needs the people, not only the table "
+				     "(leave out --form table)");
 		goto out;
 	}
+	if (dur_sim_run(&sp, &res, &err) || cli_outs_open(&outs, o.output, &f, &err) ||
+	    (sp.table_only ? dur_table_write_csv(res->table, f, &err)
+			   : dur_sim_write_histories(res, f, &err)))
+		goto fail;
+	for (int l = 0; o.people && l < res->table->k; l++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s.csv", o.people, res->table->names[l]);
+		if (cli_outs_open(&outs, path, &f, &err) ||
+		    dur_sim_write_people(res, l, sp.seed, f, &err))
+			goto fail;
+	}
+	if (cli_outs_commit(&outs, &err))
+		goto fail;
 	rc = EXIT_OK;
+	goto out;
+fail:
+	cli_error("simulate", "%s", err.msg);
 out:
 	cli_outs_abort(&outs);
 	dur_sim_result_free(res);

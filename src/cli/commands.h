@@ -19,6 +19,7 @@ CLI_COMMAND(link_dedup);
 CLI_COMMAND(estimate);
 CLI_COMMAND(simulate);
 CLI_COMMAND(reproduce);
+CLI_COMMAND(report);
 CLI_COMMAND(serve);
 CLI_COMMAND(version);
 

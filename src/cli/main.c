@@ -9,8 +9,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <gsl/gsl_errno.h>
-#include <sodium.h>
 #include <duress/version.h>
 
 static const char *about(const struct cli_command *c)
@@ -104,8 +102,7 @@ int main(int argc, char **argv)
 {
 	const struct cli_command *c;
 
-	gsl_set_error_handler_off();
-	if (sodium_init() < 0) {
+	if (dur_library_init() != 0) {
 		fputs("duress: cannot initialise libsodium\n", stderr);
 		return EXIT_FAIL;
 	}

@@ -287,11 +287,18 @@ static void man_text(FILE *f, const char *s, size_t n)
 	}
 }
 
+/* Paragraphs; lines indented by two spaces (examples) are kept as they are. */
 static void man_para(FILE *f, const char *text)
 {
 	const char *p = text;
+	int nofill = 0;
 	while (p && *p) {
 		size_t n = strcspn(p, "\n");
+		int indented = n >= 2 && p[0] == ' ' && p[1] == ' ';
+		if (indented != nofill) {
+			fputs(indented ? ".nf\n" : ".fi\n", f);
+			nofill = indented;
+		}
 		if (n == 0)
 			fputs(".PP\n", f);
 		else {
@@ -302,6 +309,8 @@ static void man_para(FILE *f, const char *text)
 		if (*p == '\n')
 			p++;
 	}
+	if (nofill)
+		fputs(".fi\n", f);
 }
 
 void cli_man(const struct cli_spec *s, FILE *f)

@@ -84,7 +84,7 @@ dur_err screen_print_cases(dur_framework_set *set, const char *buf, size_t len,
 	}
 	rc = strcmp(sp->input_format, "jsonl") == 0
 		     ? dur_screen_batch_parse_jsonl(set, buf, len, name, &batch, err)
-		     : dur_screen_batch_parse_csv(set, buf, len, name, &batch, err);
+		     : dur_screen_batch_parse_csv_sep(set, buf, len, name, sp->sep, &batch, err);
 	if (rc)
 		goto out;
 	n = dur_screen_batch_count(batch);

@@ -47,6 +47,21 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_parse_sep(const char *cmd, const char *v, char *sep)
+{
+	if (!v) {
+		*sep = ',';
+		return 0;
+	}
+	if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0 || strcmp(v, "\t") == 0)
+		*sep = '\t';
+	else if (strlen(v) == 1 && strchr(",;|", v[0]))
+		*sep = v[0];
+	else
+		return cli_usage_error(cmd, "--sep takes ',', ';', '|' or 'tab', not '%.20s'", v);
+	return 0;
+}
+
 int cli_parse_ulong(const char *s, unsigned long max, unsigned long *v)
 {
 	char *end;
@@ -77,14 +92,15 @@ int cli_parse_double(const char *s, double *v)
 	return 0;
 }
 
-dur_err cli_read_file(const char *path, size_t cap, char **buf, size_t *len,
+dur_err cli_read_text(const char *path, size_t cap, size_t max_line, char **buf, size_t *len,
 		      struct dur_error *err)
 {
 	FILE *f;
 	char *b = NULL;
-	size_t n = 0, c = 0;
+	size_t n = 0, c = 0, line = 1, since_nl = 0;
 	int is_stdin = strcmp(path, "-") == 0;
 	struct stat st;
+	dur_err rc = DUR_OK;
 
 	*buf = NULL;
 	*len = 0;
@@ -103,32 +119,37 @@ dur_err cli_read_file(const char *path, size_t cap, char **buf, size_t *len,
 			if (nc > cap + 65536 + 1)
 				nc = cap + 65536 + 1;
 			if (!(nb = realloc(b, nc))) {
-				free(b);
-				if (!is_stdin)
-					fclose(f);
-				return dur_error_set(err, DUR_ENOMEM, "'%s': out of memory", path);
+				rc = dur_error_set(err, DUR_ENOMEM, "'%s': out of memory", path);
+				goto fail;
 			}
 			b = nb;
 			c = nc;
 		}
-		r = fread(b + n, 1, c - n - 1, f);
+		r = fread(b + n, 1, c - n - 1 < 65536 ? c - n - 1 : 65536, f);
+		/* a line longer than any record can be stops the reading at once,
+		 * whatever follows (a stream of gigabytes without a newline) */
+		for (size_t i = n; max_line && i < n + r; i++) {
+			if (b[i] == '\n') {
+				line++;
+				since_nl = 0;
+			} else if (++since_nl > max_line) {
+				rc = dur_error_set(err, DUR_ELIMIT, "'%s' line %zu is longer than the "
+						   "limit of %zu bytes", path, line, max_line);
+				goto fail;
+			}
+		}
 		n += r;
 		if (n > cap) {
-			free(b);
-			if (!is_stdin)
-				fclose(f);
-			return dur_error_set(err, DUR_ELIMIT, "'%s' is too large (over %zu bytes)",
-					     path, cap);
+			rc = dur_error_set(err, DUR_ELIMIT, "'%s' is larger than the limit of %zu bytes",
+					   path, cap);
+			goto fail;
 		}
 		if (r == 0)
 			break;
 	}
 	if (ferror(f)) {
-		int e = errno;
-		free(b);
-		if (!is_stdin)
-			fclose(f);
-		return dur_error_set(err, DUR_EIO, "cannot read '%s': %s", path, strerror(e));
+		rc = dur_error_set(err, DUR_EIO, "cannot read '%s': %s", path, strerror(errno));
+		goto fail;
 	}
 	if (!is_stdin)
 		fclose(f);
@@ -136,6 +157,17 @@ dur_err cli_read_file(const char *path, size_t cap, char **buf, size_t *len,
 	*buf = b;
 	*len = n;
 	return DUR_OK;
+fail:
+	free(b);
+	if (!is_stdin)
+		fclose(f);
+	return rc;
+}
+
+dur_err cli_read_file(const char *path, size_t cap, char **buf, size_t *len,
+		      struct dur_error *err)
+{
+	return cli_read_text(path, cap, 0, buf, len, err);
 }
 
 /* ---- outputs ---------------------------------------------------------------- */
@@ -375,6 +407,70 @@ void cli_outs_abort(struct cli_outs *s)
 	s->n = 0;
 }
 
+/* ---- secrets ------------------------------------------------------------------ */
+
+/*
+ * Read the secret straight into locked memory with read(2), not stdio, so
+ * that no copy is left in a stdio buffer.  One trailing newline (LF or
+ * CRLF) is not part of the secret, so that a secret typed into a file with
+ * an editor works the same for every party.
+ */
+dur_err cli_read_secret(const char *path, size_t max, unsigned char **sec, size_t *len,
+			struct dur_error *err)
+{
+	int fd, is_stdin = strcmp(path, "-") == 0;
+	unsigned char *b;
+	size_t n = 0, cap = max + 2;
+	struct stat st;
+
+	*sec = NULL;
+	*len = 0;
+	fd = is_stdin ? 0 : open(path, O_RDONLY);
+	if (fd < 0)
+		return dur_error_set(err, DUR_EKEY, "cannot open secret file '%s': %s", path,
+				     strerror(errno));
+	if (!is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
+		cli_warn("", "secret file '%s' can be read by other users (chmod 600 it)",
+			 path);
+	if (!(b = sodium_malloc(cap + 1))) {
+		if (!is_stdin)
+			close(fd);
+		return dur_error_set(err, DUR_ENOMEM, "cannot allocate locked memory");
+	}
+	for (;;) {
+		ssize_t r = read(fd, b + n, cap + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			sodium_free(b);
+			if (!is_stdin)
+				close(fd);
+			return dur_error_set(err, DUR_EKEY, "cannot read secret file '%s': %s", path,
+					     strerror(e));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > cap)
+			break;
+	}
+	if (!is_stdin)
+		close(fd);
+	if (n > cap) {
+		sodium_free(b);
+		return dur_error_set(err, DUR_EKEY, "the secret in '%s' is too long (over %zu bytes)",
+				     path, max);
+	}
+	if (n > 0 && b[n - 1] == '\n')
+		n--;
+	if (n > 0 && b[n - 1] == '\r')
+		n--;
+	*sec = b;
+	*len = n;
+	return DUR_OK;
+}
+
 /* ---- progress, time, seeds ----------------------------------------------------- */
 
 static double now_seconds(void)
@@ -420,6 +516,37 @@ void cli_progress_done(struct cli_progress *p)
 		fflush(stderr);
 	}
 	p->drawn = 0;
+}
+
+void cli_manifest_name(const char *manifest, const char *input, char *buf, size_t size)
+{
+	char *m = NULL, *in = NULL, *slash;
+	size_t n;
+
+	snprintf(buf, size, "%s", input);
+	if (strcmp(input, "-") == 0)
+		return;
+	/* the manifest may not exist yet: resolve its folder */
+	if (!(m = strdup(manifest)))
+		return;
+	slash = strrchr(m, '/');
+	if (slash)
+		*slash = '\0';
+	{
+		char *dir = realpath(slash ? (*m ? m : "/") : ".", NULL);
+		free(m);
+		m = dir;
+	}
+	in = realpath(input, NULL);
+	if (m && in) {
+		n = strlen(m);
+		if (strncmp(in, m, n) == 0 && in[n] == '/')
+			snprintf(buf, size, "%s", in + n + 1);
+		else
+			snprintf(buf, size, "%s", in);
+	}
+	free(m);
+	free(in);
 }
 
 void cli_now(char buf[32])

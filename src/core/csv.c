@@ -21,6 +21,13 @@ struct dur_csv_params dur_csv_default_params(void)
 	return p;
 }
 
+/* What is fed to libcsv at a time within a line, so that the length of an
+ * open field is checked at least this often. */
+#define CSV_PIECE (64 * 1024)
+/* Kinds of limit, beside DUR_ENOMEM and DUR_ELIMIT (records). */
+#define DUR_ELIMIT_FIELD 1001
+#define DUR_ELIMIT_FIELDS 1002
+
 struct builder {
 	struct dur_csv *csv;
 	size_t cap_rec;
@@ -28,7 +35,7 @@ struct builder {
 	struct dur_csv_record cur;    /* the open record */
 	size_t line;                  /* line being fed */
 	int in_record;
-	int failed;                   /* DUR_ENOMEM or DUR_ELIMIT */
+	int failed;                   /* DUR_ENOMEM, DUR_ELIMIT or DUR_ELIMIT_FIELD(S) */
 	const struct dur_csv_params *p;
 };
 
@@ -48,8 +55,12 @@ static void on_field(void *s, size_t len, void *data)
 
 	if (b->failed)
 		return;
-	if (len > b->p->max_field_bytes || b->cur.nfields >= b->p->max_fields) {
-		b->failed = DUR_ELIMIT;
+	if (len > b->p->max_field_bytes) {
+		b->failed = DUR_ELIMIT_FIELD;
+		return;
+	}
+	if (b->cur.nfields >= b->p->max_fields) {
+		b->failed = DUR_ELIMIT_FIELDS;
 		return;
 	}
 	if (b->cur.nfields == b->cur_cap) {
@@ -212,6 +223,11 @@ dur_err dur_csv_parse(const char *buf, size_t len, const char *name,
 	parser_ready = 1;
 	csv_set_delim(&parser, params->delim);
 
+	/* libcsv grows a field's buffer by blk_size at a time: with the default
+	 * of 128 bytes a long field costs quadratic time before any limit is
+	 * seen.  A larger block, and a look at the field's length after every
+	 * piece fed, keep the work linear and stop at the limit. */
+	csv_set_blk_size(&parser, 64 * 1024);
 	b.line = 0;
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
@@ -222,15 +238,38 @@ dur_err dur_csv_parse(const char *buf, size_t len, const char *name,
 			b.in_record = 1;
 			b.cur.line = b.line;
 		}
-		if (csv_parse(&parser, buf + pos, n, on_field, on_record, &b) != n) {
-			rc = dur_error_set(err, DUR_EPARSE,
-					   "'%s' line %zu: malformed CSV (%s)", name,
-					   b.in_record ? b.cur.line : b.line,
-					   csv_strerror(csv_error(&parser)));
-			goto out;
+		for (size_t off = 0; off < n;) {
+			size_t piece = n - off < CSV_PIECE ? n - off : CSV_PIECE;
+			if (csv_parse(&parser, buf + pos + off, piece, on_field, on_record, &b) !=
+			    piece) {
+				rc = dur_error_set(err, DUR_EPARSE,
+						   "'%s' line %zu: malformed CSV (%s)", name,
+						   b.in_record ? b.cur.line : b.line,
+						   csv_strerror(csv_error(&parser)));
+				goto out;
+			}
+			if (parser.entry_pos > params->max_field_bytes)
+				b.failed = DUR_ELIMIT_FIELD;
+			if (b.failed)
+				break;
+			off += piece;
 		}
 		if (b.failed)
 			break;
+		/* a header of one field holding ';' or tabs: another separator */
+		if (csv->nrec == 1 && b.line == 1 && params->delim == ',' &&
+		    csv->rec[0].nfields == 1) {
+			const char *h = csv->rec[0].field[0];
+			char sep = strchr(h, ';') ? ';' : strchr(h, '\t') ? '\t' : 0;
+			if (sep) {
+				rc = dur_error_set(err, DUR_EPARSE,
+						   "'%s' line 1: this file seems to use %s between values, "
+						   "not commas: save it as CSV with commas, or choose %s as "
+						   "the separator", name, sep == ';' ? "';'" : "tabs",
+						   sep == ';' ? "';'" : "tab");
+				goto out;
+			}
+		}
 		pos += n;
 	}
 	if (!b.failed && csv_fini(&parser, on_field, on_record, &b) != 0) {
@@ -246,12 +285,21 @@ dur_err dur_csv_parse(const char *buf, size_t len, const char *name,
 		rc = dur_error_set(err, DUR_ENOMEM, "'%s': out of memory", name);
 		goto out;
 	}
-	if (b.failed == DUR_ELIMIT) {
-		rc = dur_error_set(err, DUR_ELIMIT,
-				   "'%s' line %zu: too large (over %zu records, %zu fields "
-				   "per record or %zu bytes per field)", name, b.line,
-				   params->max_records, params->max_fields,
+	if (b.failed == DUR_ELIMIT_FIELD) {
+		rc = dur_error_set(err, DUR_ELIMIT, "'%s' line %zu: a field is longer than the "
+				   "limit of %zu bytes", name, b.in_record ? b.cur.line : b.line,
 				   params->max_field_bytes);
+		goto out;
+	}
+	if (b.failed == DUR_ELIMIT_FIELDS) {
+		rc = dur_error_set(err, DUR_ELIMIT, "'%s' line %zu: more fields than the limit of "
+				   "%zu per record", name, b.in_record ? b.cur.line : b.line,
+				   params->max_fields);
+		goto out;
+	}
+	if (b.failed == DUR_ELIMIT) {
+		rc = dur_error_set(err, DUR_ELIMIT, "'%s' line %zu: more records than the limit "
+				   "of %zu", name, b.line, params->max_records);
 		goto out;
 	}
 	if (csv->nrec == 0) {

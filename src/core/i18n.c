@@ -362,7 +362,7 @@ dur_err dur_catalogue_parse(const char *buf, size_t len, const char *name, dur_c
 		goto fail;
 	}
 #undef FLUSH
-	if (c->n)   /* qsort(NULL, 0, ...) is undefined; English has no entries */
+	if (c->n)
 		qsort(c->e, c->n, sizeof(*c->e), cmp_entry);
 	for (size_t i = 1; i < c->n; i++)
 		if (strcmp(c->e[i - 1].key, c->e[i].key) == 0) {

@@ -3,10 +3,12 @@
  */
 #include <duress/table.h>
 #include <duress/csv.h>
+#include "core/dupcheck.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,13 +226,14 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 			   const struct dur_table_read_params *params,
 			   struct dur_table_set **out, struct dur_error *err)
 {
-	struct dur_table_read_params defp = { NULL, NULL };
+	struct dur_table_read_params defp = { NULL, NULL, 0 };
 	struct dur_csv *csv = NULL;
 	struct dur_table_set *set = NULL;
 	struct dur_csv_record *hdr;
 	int *listcol = NULL;      /* header index of each list */
 	size_t *firstline = NULL; /* aggregated form: line of each pattern */
 	long countcol = -1, idcol = -1, bycol = -1;
+	struct dur_dupcheck *ids = NULL;
 	int k = 0;
 	dur_err rc;
 
@@ -239,7 +242,12 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 		name = "<input>";
 	if (!params)
 		params = &defp;
-	rc = dur_csv_parse(buf, len, name, NULL, &csv, err);
+	{
+		struct dur_csv_params cp = dur_csv_default_params();
+		if (params && params->delim)
+			cp.delim = (unsigned char)params->delim;
+		rc = dur_csv_parse(buf, len, name, &cp, &csv, err);
+	}
 	if (rc != DUR_OK)
 		return rc;
 	hdr = &csv->rec[0];
@@ -346,6 +354,10 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 			goto out;
 		}
 	}
+	if (countcol < 0 && idcol >= 0 && !(ids = dur_dupcheck_alloc(csv->nrec))) {
+		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+		goto out;
+	}
 	for (size_t r = 1; r < csv->nrec; r++) {
 		struct dur_csv_record *rec = &csv->rec[r];
 		unsigned pat = 0;
@@ -373,6 +385,22 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 				goto out;
 			}
 			pat |= (unsigned)b << i;
+		}
+		if (ids && rec->field[idcol][0]) {
+			/* a person twice would be counted twice: refuse, naming both
+			 * lines (never the id itself) */
+			size_t first = dur_dupcheck_add(ids, rec->field[idcol], rec->line);
+			if (first == (size_t)-1) {
+				rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+				goto out;
+			}
+			if (first) {
+				rc = dur_error_set(err, DUR_EPARSE,
+						   "'%s' line %zu, column 'id': the same id as line %zu; "
+						   "each person is one row (merge the two rows, or give "
+						   "them different ids)", name, rec->line, first);
+				goto out;
+			}
 		}
 		if (countcol >= 0) {
 			const char *f = rec->field[countcol];
@@ -433,6 +461,7 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 	*out = set;
 	set = NULL;
 out:
+	dur_dupcheck_free(ids);
 	free(listcol);
 	free(firstline);
 	dur_csv_free(csv);
@@ -586,6 +615,6 @@ dur_err dur_table_write_csv(const struct dur_table *t, FILE *f, struct dur_error
 			fprintf(f, "%.0f\n", t->count[c]);
 		}
 	if (ferror(f))
-		return dur_error_set(err, DUR_EIO, "write error");
+		return dur_error_set(err, DUR_EIO, "cannot write: %s", strerror(errno));
 	return DUR_OK;
 }

@@ -1,4 +1,8 @@
 #include <duress/version.h>
+#include <duress/error.h>
+
+#include <gsl/gsl_errno.h>
+#include <sodium.h>
 
 #ifndef DUR_VERSION_STRING
 #define DUR_VERSION_STRING "0.0.0"
@@ -13,3 +17,9 @@
 const char *dur_version(void) { return DUR_VERSION_STRING; }
 const char *dur_version_git(void) { return DUR_GIT_REV; }
 const char *dur_version_build(void) { return DUR_BUILD_DESC; }
+
+int dur_library_init(void)
+{
+	gsl_set_error_handler_off();
+	return sodium_init() < 0 ? DUR_EIO : DUR_OK;
+}

@@ -174,6 +174,8 @@ static dur_err parse_field(json_t *jf, size_t idx, struct link_field *f, struct 
 				     "%s.name: must be a non-empty string of printable characters",
 				     path);
 	f->name = xstrdup(json_string_value(j));
+	if (!f->name)
+		return dur_error_set(err, DUR_ENOMEM, "out of memory");
 	j = json_object_get(jf, "column");
 	if (j && (!json_is_string(j) || !good_name(json_string_value(j))))
 		return dur_error_set(err, DUR_ESCHEMA, "%s.column: must be a non-empty string",

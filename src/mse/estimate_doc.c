@@ -107,18 +107,41 @@ json_t *est_result_to_json(const struct dur_estimate_result *r, const char *cons
 	}
 	if (r->ncandidates) {
 		json_t *a = json_array();
+		int post = strcmp(r->criterion, "posterior") == 0;
 		for (size_t i = 0; i < r->ncandidates; i++) {
 			const struct dur_estimate_candidate *c = &r->candidates[i];
 			json_t *co = json_object();
-			jx_set(co, "terms", jx_strings_new(c->terms, c->nterms));
-			jx_set(co, r->criterion, jx_real(c->criterion));
-			jx_set(co, "weight", jx_real(c->weight));
-			jx_set(co, "estimate", jx_real(c->estimate));
-			jx_set(co, "deviance", jx_real(c->deviance));
-			jx_set(co, "df", json_integer(c->df));
+			if (post) {
+				/* a graph of the average: its cliques and posterior probability */
+				jx_set(co, "cliques", jx_strings_new(c->terms, c->nterms));
+				jx_set(co, "posterior", jx_real(c->weight));
+			} else {
+				jx_set(co, "terms", jx_strings_new(c->terms, c->nterms));
+				jx_set(co, r->criterion, jx_real(c->criterion));
+				jx_set(co, "weight", jx_real(c->weight));
+				jx_set(co, "estimate", jx_real(c->estimate));
+				jx_set(co, "deviance", jx_real(c->deviance));
+				jx_set(co, "df", json_integer(c->df));
+			}
 			json_array_append_new(a, co);
 		}
 		jx_set(o, "candidates", a);
+	}
+	if (r->have_posterior) {
+		json_t *po = json_object(), *h = json_array();
+		for (size_t i = 0; i < r->nhist; i++)
+			json_array_append_new(h, jx_real(r->hist[i]));
+		jx_set(po, "mean", jx_real(r->posterior_mean));
+		jx_set(po, "histogram", json_pack("{s:o,s:o,s:o}", "from", jx_real(r->hist_from),
+						  "to", jx_real(r->hist_to), "probabilities", h));
+		if (r->nmodels_averaged)
+			jx_set(po, "models_averaged", json_integer((json_int_t)r->nmodels_averaged));
+		if (r->chains) {
+			jx_set(po, "chains", json_integer(r->chains));
+			jx_set(po, "rhat", jx_real(r->rhat));
+			jx_set(po, "ess", jx_real(r->ess));
+		}
+		jx_set(o, "posterior", po);
 	}
 	for (size_t i = 0; i < r->ncells; i++) {
 		char pat[DUR_TABLE_MAX_LISTS + 1];
@@ -165,8 +188,9 @@ static json_t *table_to_json(const struct dur_estimate_table *t)
 		}
 		jx_set(o, "comparison", a);
 	}
-	if (t->nomit) {
+	if (t->nomit || t->catchability.tested || t->catchability.reason) {
 		json_t *a = json_array(), *d = json_object();
+		const struct dur_estimate_catchability *c = &t->catchability;
 		for (size_t i = 0; i < t->nomit; i++) {
 			const struct dur_estimate_omission *m = &t->omit[i];
 			json_t *e = json_object();
@@ -182,6 +206,21 @@ static json_t *table_to_json(const struct dur_estimate_table *t)
 			json_array_append_new(a, e);
 		}
 		jx_set(d, "list_omission", a);
+		if (c->tested) {
+			json_t *co = json_object();
+			jx_set(co, "statistic", jx_real(c->statistic));
+			jx_set(co, "p", jx_real(c->p));
+			jx_set(co, "tau", jx_real(c->tau));
+			jx_set(co, "pairs_over", json_integer(c->pairs_over));
+			jx_set(co, "pairs", json_integer(c->pairs));
+			jx_set(co, "warn", json_boolean(c->warn));
+			jx_set(co, "low", jx_real(c->low));
+			jx_set(co, "high", jx_real(c->high));
+			jx_set(d, "catchability", co);
+		} else if (c->reason) {
+			jx_set(d, "catchability", json_pack("{s:b,s:s}", "tested", 0, "reason",
+							    c->reason));
+		}
 		jx_set(o, "diagnostics", d);
 	}
 	return o;
@@ -422,10 +461,18 @@ dur_err est_result_from_json(const json_t *o, const char *name, const char *path
 		json_array_foreach(a, i, e) {
 			struct dur_estimate_candidate *cd = &r->candidates[i];
 			long long df;
-			const char *crit = json_object_get(e, "bic") ? "bic" : "aic";
+			const char *crit = json_object_get(e, "bic") ? "bic"
+					   : json_object_get(e, "posterior") ? "posterior" : "aic";
 			snprintf(r->criterion, sizeof(r->criterion), "%s", crit);
 			jx_index(p, sizeof(p), path, "candidates", i);
 			r->ncandidates++;
+			if (strcmp(crit, "posterior") == 0) {
+				cd->criterion = cd->estimate = cd->deviance = NAN;
+				if ((rc = jx_strings(&c, e, p, "cliques", &cd->terms, &cd->nterms)) ||
+				    (rc = jx_number(&c, e, p, "posterior", &cd->weight)))
+					return rc;
+				continue;
+			}
 			if ((rc = jx_strings(&c, e, p, "terms", &cd->terms, &cd->nterms)) ||
 			    (rc = jx_number(&c, e, p, crit, &cd->criterion)) ||
 			    (rc = jx_number(&c, e, p, "weight", &cd->weight)) ||
@@ -434,6 +481,41 @@ dur_err est_result_from_json(const json_t *o, const char *name, const char *path
 			    (rc = jx_int(&c, e, p, "df", -1000000, 1000000, &df)))
 				return rc;
 			cd->df = (int)df;
+		}
+	}
+	if ((v = json_object_get(o, "posterior"))) {
+		json_t *h, *pr, *x;
+		char pp[640], hp[700];
+		long long n;
+		jx_path(pp, sizeof(pp), path, "posterior");
+		r->have_posterior = 1;
+		if ((rc = jx_number_or_null(&c, v, pp, "mean", &r->posterior_mean)) ||
+		    (rc = jx_object(&c, v, pp, "histogram", &h)))
+			return rc;
+		jx_path(hp, sizeof(hp), pp, "histogram");
+		if ((rc = jx_number(&c, h, hp, "from", &r->hist_from)) ||
+		    (rc = jx_number(&c, h, hp, "to", &r->hist_to)) ||
+		    (rc = jx_array(&c, h, hp, "probabilities", &pr)))
+			return rc;
+		if (!(r->hist = calloc(json_array_size(pr) + 1, sizeof(double))))
+			return nomem(err);
+		json_array_foreach(pr, i, x) {
+			if (!json_is_number(x))
+				return dur_error_set(err, DUR_EPARSE, "'%s': %s.probabilities[%zu]: must "
+						     "be a number", name, hp, i);
+			r->hist[r->nhist++] = json_number_value(x);
+		}
+		if (json_object_get(v, "models_averaged")) {
+			if ((rc = jx_int(&c, v, pp, "models_averaged", 0, 1LL << 40, &n)))
+				return rc;
+			r->nmodels_averaged = (size_t)n;
+		}
+		if (json_object_get(v, "chains")) {
+			if ((rc = jx_int(&c, v, pp, "chains", 1, 1000, &n)) ||
+			    (rc = jx_number_or_null(&c, v, pp, "rhat", &r->rhat)) ||
+			    (rc = jx_number_or_null(&c, v, pp, "ess", &r->ess)))
+				return rc;
+			r->chains = (int)n;
 		}
 	}
 	if ((a = json_object_get(o, "cells"))) {
@@ -505,6 +587,36 @@ static dur_err table_from_json(const struct jx *c, const json_t *o, const char *
 	if ((d = json_object_get(o, "diagnostics"))) {
 		char dp[600];
 		jx_path(dp, sizeof(dp), path, "diagnostics");
+		json_t *co = json_object_get(d, "catchability");
+		struct dur_estimate_catchability *ct = &t->catchability;
+		ct->low = ct->high = ct->p = ct->statistic = ct->tau = NAN;
+		if (co) {
+			char cp[640];
+			jx_path(cp, sizeof(cp), dp, "catchability");
+			if (json_object_get(co, "reason")) {
+				s = NULL;
+				if ((rc = jx_string(c, co, cp, "reason", &s)))
+					return rc;
+				if (est_strdup(&ct->reason, s))
+					return nomem(c->err);
+			} else {
+				long long v;
+				ct->tested = 1;
+				if ((rc = jx_number_or_null(c, co, cp, "statistic", &ct->statistic)) ||
+				    (rc = jx_number_or_null(c, co, cp, "p", &ct->p)) ||
+				    (rc = jx_number_or_null(c, co, cp, "tau", &ct->tau)) ||
+				    (rc = jx_number_or_null(c, co, cp, "low", &ct->low)) ||
+				    (rc = jx_number_or_null(c, co, cp, "high", &ct->high)) ||
+				    (rc = jx_bool(c, co, cp, "warn", &ct->warn)))
+					return rc;
+				if ((rc = jx_int(c, co, cp, "pairs_over", 0, 200, &v)))
+					return rc;
+				ct->pairs_over = (int)v;
+				if ((rc = jx_int(c, co, cp, "pairs", 0, 200, &v)))
+					return rc;
+				ct->pairs = (int)v;
+			}
+		}
 		if ((rc = jx_array(c, d, dp, "list_omission", &a)))
 			return rc;
 		t->omit = calloc(json_array_size(a) + 1, sizeof(*t->omit));
@@ -636,6 +748,7 @@ static void table_release(struct dur_estimate_table *t)
 		free(t->omit[i].reason);
 	}
 	free(t->omit);
+	free(t->catchability.reason);
 	free(t->failure);
 	memset(t, 0, sizeof(*t));
 }

@@ -15,7 +15,7 @@
 #include <sodium.h>
 #include <duress/version.h>
 
-enum task_kind { TASK_MAIN, TASK_COMPARE, TASK_OMIT };
+enum task_kind { TASK_MAIN, TASK_COMPARE, TASK_OMIT, TASK_CATCH };
 
 struct task {
 	enum task_kind kind;
@@ -54,6 +54,7 @@ static const struct variant compare_variants[] = {
 	{ "closed", "mth-poisson", NULL, DUR_INTERVAL_PROFILE },
 	{ "closed", "mth-darroch", NULL, DUR_INTERVAL_PROFILE },
 	{ "closed", "mth-gamma", NULL, DUR_INTERVAL_PROFILE },
+	{ "bma", "bma", NULL, DUR_INTERVAL_CREDIBLE },
 };
 
 static dur_err nomem(struct dur_error *err)
@@ -163,6 +164,11 @@ static dur_err plan_table(dur_estimate_job *j, struct dur_estimate_table *dst,
 	if (!(dst->lists = jx_strings_dup(t->names, (size_t)t->k)))
 		return nomem(err);
 	dst->observed = dur_table_observed(t);
+	/* the shared-catchability diagnostic first: its warning belongs with the
+	 * table's own, which the chosen method's result shows first */
+	dst->catchability.low = dst->catchability.high = NAN;
+	if (j->p.diagnostics && t->k >= 3 && add_task(j, TASK_CATCH, dst, 0, t, &j->p, 0.2))
+		return nomem(err);
 	if ((rc = add_task(j, TASK_MAIN, dst, 0, t, &j->p, task_weight(&j->p))))
 		return nomem(err);
 	if (j->p.compare) {
@@ -220,6 +226,7 @@ dur_estimate_job *dur_estimate_job_alloc(const char *buf, size_t len, const char
 		return NULL;
 	rp.by = p->by;
 	rp.lists = p->lists;
+	rp.delim = p->sep;
 	if (dur_table_read_csv(buf, len, name, &rp, &set, err) != DUR_OK)
 		return NULL;
 	j = calloc(1, sizeof(*j));
@@ -232,12 +239,12 @@ dur_estimate_job *dur_estimate_job_alloc(const char *buf, size_t len, const char
 	if (est_strdup(&d->input_name, name ? name : "<input>") ||
 	    est_strdup(&d->form, set->individual ? "individual" : "aggregated") ||
 	    !(d->input_lists = jx_strings_dup(set->total->names, (size_t)set->total->k)) ||
+	    !(d->ninput_lists = (size_t)set->total->k) ||
 	    est_strdup(&d->software_version, dur_version()) ||
 	    est_strdup(&d->software_git, dur_version_git()) ||
 	    est_strdup(&d->software_build, dur_version_build()) ||
 	    !(d->parameters = dur_estimate_params_to_json(p)))
 		goto nomem;
-	d->ninput_lists = (size_t)set->total->k;
 	d->rows = set->rows;
 	j->clean_warnings = calloc(set->nstrata + 1, sizeof(*j->clean_warnings));
 	if (!j->clean_warnings)
@@ -339,6 +346,9 @@ static dur_err finish_task(dur_estimate_job *j, struct task *tk, struct dur_erro
 		dur_estimate_result_release(&r);
 		break;
 	}
+	case TASK_CATCH:   /* runs without an estimator (dur_estimate_job_iterate) */
+		dur_estimate_result_release(&r);
+		break;
 	}
 	return DUR_OK;
 }
@@ -376,7 +386,8 @@ static void describe(dur_estimate_job *j, const struct task *tk)
 {
 	const char *kind = tk->kind == TASK_MAIN ? tk->p.interval == DUR_INTERVAL_BCA
 				? "bootstrap" : "estimate"
-			 : tk->kind == TASK_COMPARE ? "comparing methods" : "list omission";
+			 : tk->kind == TASK_COMPARE ? "comparing methods"
+			 : tk->kind == TASK_CATCH ? "catchability" : "list omission";
 	if (tk->dst->stratum)
 		snprintf(j->what, sizeof(j->what), "%s, stratum %.100s", kind, tk->dst->stratum);
 	else
@@ -403,6 +414,18 @@ dur_err dur_estimate_job_iterate(dur_estimate_job *j, struct dur_error *err)
 		break;
 	}
 	describe(j, tk);
+	if (tk->kind == TASK_CATCH) {
+		/* its warning joins the table's own, shown first */
+		if ((rc = est_catchability(tk->t, &tk->dst->catchability, warnings_of(j, tk->dst),
+					   &e2)) && (rc == DUR_ENOMEM || tk->dst == &j->doc->total)) {
+			if (err)
+				*err = e2;
+			return rc;
+		}
+		j->done_weight += tk->weight;
+		j->cur++;
+		return DUR_CONTINUE;
+	}
 	if (!j->e) {
 		j->e = dur_estimator_alloc(dur_estimator_find(tk->p.method), tk->t, &tk->p, &e2);
 		if (!j->e)

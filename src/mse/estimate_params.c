@@ -51,6 +51,13 @@ dur_err dur_estimate_params_check(const struct dur_estimate_params *p, struct du
 				     p->method ? p->method : "");
 	if (p->select && strcmp(p->select, "aic") != 0 && strcmp(p->select, "bic") != 0)
 		return dur_error_set(err, DUR_EINVAL, "the model search is by 'aic' or 'bic'");
+	if (strcmp(p->method, "bma") == 0 && p->model && strcmp(p->model, "stepwise") != 0 &&
+	    strcmp(p->model, "bma") != 0)
+		return dur_error_set(err, DUR_EINVAL, "model averaging chooses its own models");
+	if (strcmp(p->method, "bma") == 0 && p->interval != DUR_INTERVAL_CREDIBLE &&
+	    p->interval != DUR_INTERVAL_NONE)
+		return dur_error_set(err, DUR_EINVAL, "model averaging gives a credible interval "
+				     "(posterior quantiles)");
 	if (strcmp(dur_estimate_method_of_model(p->model), "closed") == 0 &&
 	    strcmp(p->method, "closed") != 0)
 		return dur_error_set(err, DUR_EINVAL, "the model '%.40s' is a closed-population "
@@ -76,6 +83,9 @@ dur_err dur_estimate_params_check(const struct dur_estimate_params *p, struct du
 	if (p->interval == DUR_INTERVAL_BCA && (p->bootstrap < 10 || p->bootstrap > 10000000))
 		return dur_error_set(err, DUR_EINVAL, "the bootstrap needs from 10 to 10,000,000 "
 				     "replicates");
+	if (p->sep && !strchr(",;\t|", p->sep))
+		return dur_error_set(err, DUR_EINVAL, "the separator between values must be a "
+				     "comma, a semicolon, a tab or '|'");
 	if (p->threads < 1 || p->threads > 64)
 		return dur_error_set(err, DUR_EINVAL, "the number of threads must be from 1 to 64");
 	return DUR_OK;
@@ -96,6 +106,10 @@ json_t *dur_estimate_params_to_json(const struct dur_estimate_params *p)
 	jx_set(j, "seed", jx_u64_new(p->seed));
 	jx_set(j, "by", p->by ? json_string(p->by) : json_null());
 	jx_set(j, "lists", p->lists ? json_string(p->lists) : json_null());
+	{
+		char sep[2] = { p->sep ? p->sep : ',', 0 };
+		jx_set(j, "sep", json_string(sep));
+	}
 	jx_set(j, "compare", json_boolean(p->compare));
 	jx_set(j, "diagnostics", json_boolean(p->diagnostics));
 	return j;
@@ -105,9 +119,9 @@ dur_err dur_estimate_params_from_json(const json_t *j, struct dur_estimate_param
 				      struct dur_error *err)
 {
 	static const char *const keys[] = { "method", "model", "select", "pthresh", "interval",
-		"level", "bootstrap", "seed", "by", "lists", "compare", "diagnostics", NULL };
+		"level", "bootstrap", "seed", "by", "lists", "sep", "compare", "diagnostics", NULL };
 	struct jx c = { NULL, err };
-	const char *iv = NULL;
+	const char *iv = NULL, *sep = ",";
 	long long b = 0;
 	dur_err rc;
 
@@ -125,10 +139,14 @@ dur_err dur_estimate_params_from_json(const json_t *j, struct dur_estimate_param
 	    (rc = jx_u64_string(&c, j, "parameters", "seed", &p->seed)) ||
 	    (rc = jx_string_opt(&c, j, "parameters", "by", &p->by)) ||
 	    (rc = jx_string_opt(&c, j, "parameters", "lists", &p->lists)) ||
+	    (rc = jx_string_opt(&c, j, "parameters", "sep", &sep)) ||
 	    (rc = jx_bool(&c, j, "parameters", "compare", &p->compare)) ||
 	    (rc = jx_bool(&c, j, "parameters", "diagnostics", &p->diagnostics)))
 		return rc;
 	p->bootstrap = (size_t)b;
+	if (strlen(sep) != 1 || !strchr(",;\t|", sep[0]))
+		return dur_error_set(err, DUR_EPARSE, "parameters.sep: must be one of , ; | or a tab");
+	p->sep = sep[0];
 	if ((p->interval = dur_interval_parse(iv)) < 0)
 		return dur_error_set(err, DUR_EPARSE, "parameters.interval: must be one of none, "
 				     "analytic, profile, bca, credible");

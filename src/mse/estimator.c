@@ -15,6 +15,7 @@
 static const struct dur_estimator_type *const types[] = {
 	&dur_estimator_loglinear,
 	&dur_estimator_closed,
+	&dur_estimator_bma,
 };
 
 const char *dur_estimate_method_of_model(const char *model)
@@ -24,6 +25,8 @@ const char *dur_estimate_method_of_model(const char *model)
 
 int dur_estimate_default_interval(const char *method, const char *model)
 {
+	if (method && strcmp(method, "bma") == 0)
+		return DUR_INTERVAL_CREDIBLE;
 	if (method && strcmp(method, "closed") == 0) {
 		int m = dur_closed_model_parse(model);
 		return m >= 0 && dur_closed_model_has_profile((enum dur_closed_model)m)
@@ -122,6 +125,7 @@ void dur_estimate_result_init(struct dur_estimate_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->estimate = r->unseen = r->se = NAN;
+	r->posterior_mean = r->hist_from = r->hist_to = r->rhat = r->ess = NAN;
 	r->interval.lower = r->interval.upper = NAN;
 	r->interval.acceleration = r->interval.bias_correction = NAN;
 }
@@ -150,6 +154,7 @@ void dur_estimate_result_release(struct dur_estimate_result *r)
 	}
 	free(r->candidates);
 	free(r->cells);
+	free(r->hist);
 	dur_strlist_release(&r->warnings);
 	dur_estimate_result_init(r);
 }

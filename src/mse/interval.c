@@ -209,8 +209,17 @@ double dur_quantile_type8(const double *x, size_t n, double prob)
 	return (1 - g) * x[(size_t)j - 1] + g * x[(size_t)j];
 }
 
+/* What one thread needs for its replicates, made once per run. */
+struct boot_slot {
+	dur_mse_work *w;
+	struct dur_table *rt;
+	gsl_rng *rng;
+	unsigned *draw;
+};
+
 struct dur_mse_boot {
 	struct dur_table *t;
+	struct boot_slot slot[64];
 	struct dur_mse_select_params sp;
 	struct dur_mse_params par;
 	size_t B, done;
@@ -254,6 +263,15 @@ dur_mse_boot *dur_mse_boot_alloc(const struct dur_table *t,
 			b->prob[b->nobs] = t->count[c] / n;
 			b->nobs++;
 		}
+	for (int i = 0; i < b->threads; i++) {
+		struct boot_slot *sl = &b->slot[i];
+		sl->w = dur_mse_work_alloc(t->k, &b->par);
+		sl->rt = dur_table_clone(t);
+		sl->rng = gsl_rng_alloc(gsl_rng_mt19937);
+		sl->draw = malloc((b->nobs ? b->nobs : 1) * sizeof(unsigned));
+		if (!sl->w || !sl->rt || !sl->rng || !sl->draw)
+			goto nomem;
+	}
 	return b;
 nomem:
 	dur_mse_boot_free(b);
@@ -265,6 +283,13 @@ void dur_mse_boot_free(dur_mse_boot *b)
 {
 	if (!b)
 		return;
+	for (int i = 0; i < 64; i++) {
+		dur_mse_work_free(b->slot[i].w);
+		dur_table_free(b->slot[i].rt);
+		if (b->slot[i].rng)
+			gsl_rng_free(b->slot[i].rng);
+		free(b->slot[i].draw);
+	}
 	dur_table_free(b->t);
 	free(b->rep);
 	free(b->pat);
@@ -284,6 +309,7 @@ const double *dur_mse_boot_replicates(const dur_mse_boot *b)
 
 struct boot_job {
 	dur_mse_boot *b;
+	struct boot_slot *slot;
 	size_t from, to;
 	int stride, offset;
 	int own_thread;      /* runs in a thread of its own */
@@ -296,18 +322,13 @@ static void *boot_worker(void *arg)
 {
 	struct boot_job *j = arg;
 	dur_mse_boot *b = j->b;
-	int k = b->t->k;
-	dur_mse_work *w = dur_mse_work_alloc(k, &b->par);
-	struct dur_table *rt = dur_table_clone(b->t);
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	unsigned *draw = malloc((b->nobs ? b->nobs : 1) * sizeof(unsigned));
+	dur_mse_work *w = j->slot->w;
+	struct dur_table *rt = j->slot->rt;
+	gsl_rng *rng = j->slot->rng;
+	unsigned *draw = j->slot->draw;
 	unsigned n = (unsigned)dur_table_observed(b->t);
 
 	j->rc = DUR_OK;
-	if (!w || !rt || !rng || !draw) {
-		j->rc = dur_error_set(&j->err, DUR_ENOMEM, "out of memory");
-		goto out;
-	}
 	for (size_t r = j->from; r < j->to; r++) {
 		struct dur_error e = DUR_ERROR_INIT;
 		double est;
@@ -324,12 +345,6 @@ static void *boot_worker(void *arg)
 		else
 			b->rep[r] = NAN;   /* no estimate in this replicate; counted later */
 	}
-out:
-	free(draw);
-	if (rng)
-		gsl_rng_free(rng);
-	dur_table_free(rt);
-	dur_mse_work_free(w);
 	/* GLPK keeps an environment per thread; free it before the thread ends */
 	if (j->own_thread)
 		glp_free_env();
@@ -351,6 +366,7 @@ dur_err dur_mse_boot_iterate(dur_mse_boot *b, size_t chunk, struct dur_error *er
 		nt = (int)(to - b->done);
 	for (int i = 0; i < nt; i++) {
 		job[i].b = b;
+		job[i].slot = &b->slot[i];
 		job[i].from = b->done;
 		job[i].to = to;
 		job[i].stride = nt;

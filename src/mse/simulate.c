@@ -7,6 +7,7 @@
 #include <duress/csv.h>
 
 #include <math.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -335,6 +336,6 @@ dur_err dur_sim_write_histories(const struct dur_sim_result *r, FILE *f,
 			break;
 	}
 	if (ferror(f))
-		return dur_error_set(err, DUR_EIO, "write error");
+		return dur_error_set(err, DUR_EIO, "cannot write: %s", strerror(errno));
 	return DUR_OK;
 }

@@ -354,10 +354,44 @@ static const char *kind(const json_t *v)
 	return "a value";
 }
 
+/* The shortest decimal form that reads back as the same double. */
+static const char *shortest(double x, char *buf, size_t n)
+{
+	for (int prec = 6; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, x);
+		if (strtod(buf, NULL) == x)
+			break;
+	}
+	return buf;
+}
+
 /* Members of the result that are not figures. */
 static int ignored(const char *path)
 {
 	return strcmp(path, "result.software") == 0 || strcmp(path, "result.input.file") == 0;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The keys of a and b together, sorted, NULL-terminated (free the array). */
+static const char **sorted_keys(const json_t *a, const json_t *b)
+{
+	size_t n = 0, cap = json_object_size(a) + json_object_size(b) + 1;
+	const char **k = malloc(cap * sizeof(*k)), *key;
+	json_t *v;
+	if (!k)
+		return NULL;
+	json_object_foreach((json_t *)a, key, v)
+		k[n++] = key;
+	json_object_foreach((json_t *)b, key, v)
+		if (!json_object_get(a, key))
+			k[n++] = key;
+	qsort(k, n, sizeof(*k), cmp_str);
+	k[n] = NULL;
+	return k;
 }
 
 static void compare(struct cmp *c, const json_t *a, const json_t *b, char *path, size_t plen)
@@ -372,14 +406,22 @@ static void compare(struct cmp *c, const json_t *a, const json_t *b, char *path,
 		return;
 	}
 	if (json_is_object(a)) {
-		const char *key;
-		json_t *va;
-		json_object_foreach((json_t *)a, key, va) {
-			json_t *vb = json_object_get(b, key);
-			snprintf(path + l, plen - l, ".%s", key);
+		/* keys in sorted order, so the differences are listed the same way
+		 * every time */
+		const char **keys = sorted_keys(a, b);
+		if (!keys) {
+			c->oom = 1;
+			return;
+		}
+		for (size_t i = 0; keys[i]; i++) {
+			json_t *va = json_object_get(a, keys[i]), *vb = json_object_get(b, keys[i]);
+			snprintf(path + l, plen - l, ".%s", keys[i]);
 			if (!ignored(path)) {
 				if (!vb) {
 					diff(c, path, "missing now");
+					c->nfig++;
+				} else if (!va) {
+					diff(c, path, "new");
 					c->nfig++;
 				} else {
 					compare(c, va, vb, path, plen);
@@ -387,16 +429,7 @@ static void compare(struct cmp *c, const json_t *a, const json_t *b, char *path,
 			}
 			path[l] = '\0';
 		}
-		json_object_foreach((json_t *)b, key, va) {
-			if (json_object_get(a, key))
-				continue;
-			snprintf(path + l, plen - l, ".%s", key);
-			if (!ignored(path)) {
-				diff(c, path, "new");
-				c->nfig++;
-			}
-			path[l] = '\0';
-		}
+		free(keys);
 	} else if (json_is_array(a)) {
 		size_t i, na = json_array_size(a), nb = json_array_size(b);
 		json_t *va;
@@ -413,8 +446,11 @@ static void compare(struct cmp *c, const json_t *a, const json_t *b, char *path,
 	} else if (json_is_number(a)) {
 		double x = json_number_value(a), y = json_number_value(b);
 		c->nfig++;
-		if (x != y)
-			diff(c, path, "was %.17g, now %.17g", x, y);
+		if (x != y) {
+			char bx[32], by[32];
+			diff(c, path, "was %s, now %s", shortest(x, bx, sizeof(bx)),
+			     shortest(y, by, sizeof(by)));
+		}
 	} else if (json_is_string(a)) {
 		c->nfig++;
 		if (strcmp(json_string_value(a), json_string_value(b)) != 0)

@@ -124,7 +124,28 @@ static void result_block(struct dur_buf *b, const struct dur_estimate_table *t)
 			dur_buf_puts(b, "\n");
 		}
 	}
-	if (r->ncandidates) {
+	if (r->have_posterior) {
+		num(a, sizeof(a), r->posterior_mean);
+		dur_buf_printf(b, "  posterior:      median %.0f, mean %s", r->estimate, a);
+		if (r->nmodels_averaged)
+			dur_buf_printf(b, ", averaged over %zu models", r->nmodels_averaged);
+		if (r->chains)
+			dur_buf_printf(b, ", %d chains, R-hat %.3f, effective sample %.0f", r->chains,
+				       r->rhat, r->ess);
+		dur_buf_puts(b, "\n");
+	}
+	if (r->ncandidates && strcmp(r->criterion, "posterior") == 0) {
+		dur_buf_puts(b, "\n  most probable graphs (posterior probability, cliques):\n");
+		for (size_t i = 0; i < r->ncandidates; i++) {
+			dur_buf_printf(b, "    %6.4f  ", r->candidates[i].weight);
+			for (size_t q = 0; q < r->candidates[i].nterms; q++) {
+				dur_buf_puts(b, "[");
+				dur_buf_put_clean(b, r->candidates[i].terms[q]);
+				dur_buf_puts(b, "]");
+			}
+			dur_buf_puts(b, "\n");
+		}
+	} else if (r->ncandidates) {
 		dur_buf_printf(b, "\n  best models (%s, weight, estimate, terms):\n", r->criterion);
 		for (size_t i = 0; i < r->ncandidates; i++) {
 			const struct dur_estimate_candidate *c = &r->candidates[i];
@@ -137,7 +158,10 @@ static void result_block(struct dur_buf *b, const struct dur_estimate_table *t)
 		}
 	}
 	if (r->ncells) {
-		dur_buf_printf(b, "\n  %-32s %9s %9s\n", "seen by", "observed", "fitted");
+		int fitted = 0;
+		for (size_t i = 0; i < r->ncells; i++)
+			fitted |= isfinite(r->cells[i].fitted);
+		dur_buf_printf(b, "\n  %-32s %9s %9s\n", "seen by", "observed", fitted ? "fitted" : "");
 		for (size_t i = 0; i < r->ncells; i++) {
 			char w[256];
 			who(t->lists, t->nlists, r->cells[i].pattern, w, sizeof(w));
@@ -145,7 +169,7 @@ static void result_block(struct dur_buf *b, const struct dur_estimate_table *t)
 			dur_buf_puts(b, "  ");
 			dur_buf_put_clean(b, w);
 			dur_buf_printf(b, "%*s %9.0f %9s\n", (int)(strlen(w) < 32 ? 32 - strlen(w) : 0),
-				       "", r->cells[i].observed, a);
+				       "", r->cells[i].observed, fitted ? a : "");
 		}
 	}
 	if (t->ncompare) {

@@ -7,6 +7,7 @@
  * unknown at best).  A fact that is not given is unknown, never "no".
  */
 #include "screen/screen_internal.h"
+#include "core/dupcheck.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -70,8 +71,8 @@ dur_err dur_screen_case_set_fact(dur_screen_case *c, const char *fact,
 static dur_err set_age_number(dur_screen_case *c, double years, struct dur_error *err)
 {
 	if (!isfinite(years) || years < 0 || years >= 130)
-		return dur_error_set(err, DUR_EINVAL, "age %g is not a plausible age in years",
-				     years);
+		return dur_error_set(err, DUR_EINVAL, "the age is not a plausible age in years "
+				     "(0 to 129)");
 	if (years == floor(years))
 		snprintf(c->age, sizeof(c->age), "%.0f", years);
 	else
@@ -104,12 +105,12 @@ dur_err dur_screen_case_set_age(dur_screen_case *c, const char *age, struct dur_
 	/* digits with at most one decimal point: no signs, exponents or hex */
 	for (const char *p = age; *p; p++)
 		if (!((*p >= '0' && *p <= '9') || (*p == '.' && p != age && !strchr(p + 1, '.'))))
-			return dur_error_set(err, DUR_EINVAL, "'%s' is not an age (a number of "
-					     "years, minor, adult or unknown)", age);
+			return dur_error_set(err, DUR_EINVAL, "the age is not a number of years, "
+					     "minor, adult or unknown");
 	y = strtod(age, &end);
 	if (end == age || *end)
-		return dur_error_set(err, DUR_EINVAL, "'%s' is not an age (a number of years, "
-				     "minor, adult or unknown)", age);
+		return dur_error_set(err, DUR_EINVAL, "the age is not a number of years, minor, "
+				     "adult or unknown");
 	return set_age_number(c, y, err);
 }
 
@@ -256,14 +257,19 @@ dur_err dur_screen_case_parse_json(dur_screen_case *c, const char *buf, size_t l
 	json_t *j;
 	dur_err rc;
 
+	memset(&je, 0, sizeof(je));   /* jansson may fail before it fills it */
 	if (!name)
 		name = "<case>";
 	if (len > SCR_MAX_FILE)
 		return dur_error_set(err, DUR_ELIMIT, "'%s' is too large for one case", name);
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {   /* a byte-order mark */
+		buf += 3;
+		len -= 3;
+	}
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j)
 		return dur_error_set(err, DUR_EPARSE, "'%s': line %d, column %d: %s", name,
-				     je.line, je.column, je.text);
+				     je.line, je.column, scr_json_error_words(&je));
 	rc = scr_case_from_json(c, j, name, 0, err);
 	json_decref(j);
 	return rc;
@@ -298,6 +304,31 @@ const dur_screen_case *dur_screen_batch_case(const dur_screen_batch *b, size_t i
 	return b && i < b->n ? b->c[i] : NULL;
 }
 
+/* A case twice in a batch would be counted twice: refuse, naming both
+ * lines, never the id. */
+static dur_err batch_check_ids(const dur_screen_batch *b, const char *name,
+			       struct dur_error *err)
+{
+	struct dur_dupcheck *d = dur_dupcheck_alloc(b->n);
+	dur_err rc = DUR_OK;
+	if (!d)
+		return dur_error_set(err, DUR_ENOMEM, "out of memory");
+	for (size_t i = 0; i < b->n && !rc; i++) {
+		size_t first;
+		if (!b->c[i]->id || !*b->c[i]->id)
+			continue;
+		first = dur_dupcheck_add(d, b->c[i]->id, b->c[i]->line);
+		if (first == (size_t)-1)
+			rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+		else if (first)
+			rc = dur_error_set(err, DUR_EPARSE, "'%s': line %zu: the same case_id as line "
+					   "%zu; each case is screened once (give it another id, or "
+					   "remove the repeat)", name, b->c[i]->line, first);
+	}
+	dur_dupcheck_free(d);
+	return rc;
+}
+
 static dur_err batch_push(dur_screen_batch *b, const dur_framework_set *set,
 			  dur_screen_case **out, const char *name, struct dur_error *err)
 {
@@ -322,6 +353,14 @@ dur_err dur_screen_batch_parse_csv(const dur_framework_set *set, const char *buf
 				   const char *name, dur_screen_batch **out,
 				   struct dur_error *err)
 {
+	return dur_screen_batch_parse_csv_sep(set, buf, len, name, ',', out, err);
+}
+
+dur_err dur_screen_batch_parse_csv_sep(const dur_framework_set *set, const char *buf, size_t len,
+				       const char *name, char sep, dur_screen_batch **out,
+				       struct dur_error *err)
+{
+	struct dur_csv_params cp = dur_csv_default_params();
 	struct dur_csv *csv = NULL;
 	dur_screen_batch *b = NULL;
 	long *col = NULL;       /* per column: fact index, or -1 id, -2 age, -3 sector */
@@ -333,7 +372,9 @@ dur_err dur_screen_batch_parse_csv(const dur_framework_set *set, const char *buf
 		name = "<batch>";
 	if (!set || !set->have_bank)
 		return dur_error_set(err, DUR_EINVAL, "no question bank is loaded");
-	if ((rc = dur_csv_parse(buf, len, name, NULL, &csv, err)))
+	if (sep)
+		cp.delim = (unsigned char)sep;
+	if ((rc = dur_csv_parse(buf, len, name, &cp, &csv, err)))
 		return rc;
 	b = calloc(1, sizeof(*b));
 	col = calloc(csv->rec[0].nfields + 1, sizeof(*col));
@@ -380,6 +421,7 @@ dur_err dur_screen_batch_parse_csv(const dur_framework_set *set, const char *buf
 		}
 		if ((rc = batch_push(b, set, &c, name, err)))
 			goto out;
+		c->line = rec->line;
 		for (size_t i = 0; i < rec->nfields; i++) {
 			const char *v = rec->field[i];
 			enum dur_screen_answer a;
@@ -392,7 +434,8 @@ dur_err dur_screen_batch_parse_csv(const dur_framework_set *set, const char *buf
 			else if (!*v)
 				c->facts[col[i]] = DUR_SCREEN_UNKNOWN;  /* an empty cell is unknown */
 			else if (parse_answer(v, &a) != 0)
-				rc = dur_error_set(err, DUR_EPARSE, "'%s' is not yes, no or unknown", v);
+				rc = dur_error_set(err, DUR_EPARSE, "the answer is not yes, no or "
+						   "unknown (nor empty, for unknown)");
 			else
 				c->facts[col[i]] = (uint8_t)a;
 			if (rc) {
@@ -406,6 +449,8 @@ dur_err dur_screen_batch_parse_csv(const dur_framework_set *set, const char *buf
 		rc = dur_error_set(err, DUR_EPARSE, "'%s': no cases below the header", name);
 		goto out;
 	}
+	if ((rc = batch_check_ids(b, name, err)))
+		goto out;
 	*out = b;
 	b = NULL;
 out:
@@ -431,6 +476,8 @@ dur_err dur_screen_batch_parse_jsonl(const dur_framework_set *set, const char *b
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return dur_error_set(err, DUR_ENOMEM, "out of memory");
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)   /* a byte-order mark */
+		pos = 3;
 	while (pos < len) {
 		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - s) : len - pos;
@@ -442,16 +489,20 @@ dur_err dur_screen_batch_parse_jsonl(const dur_framework_set *set, const char *b
 				blank = 0;
 		if (!blank) {
 			json_error_t je;
-			json_t *j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+			json_t *j;
 			dur_screen_case *c;
+			memset(&je, 0, sizeof(je));
+			j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
 			if (!j) {
 				rc = dur_error_set(err, DUR_EPARSE, "'%s': line %zu, column %d: %s",
-						   name, line, je.column, je.text);
+						   name, line, je.column, scr_json_error_words(&je));
 				goto out;
 			}
 			rc = batch_push(b, set, &c, name, err);
-			if (!rc)
+			if (!rc) {
+				c->line = line;
 				rc = scr_case_from_json(c, j, name, line, err);
+			}
 			json_decref(j);
 			if (rc)
 				goto out;
@@ -461,6 +512,8 @@ dur_err dur_screen_batch_parse_jsonl(const dur_framework_set *set, const char *b
 		rc = dur_error_set(err, DUR_EPARSE, "'%s': no cases", name);
 		goto out;
 	}
+	if ((rc = batch_check_ids(b, name, err)))
+		goto out;
 	*out = b;
 	b = NULL;
 out:

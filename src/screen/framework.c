@@ -178,6 +178,10 @@ static dur_err parse_doc(const char *buf, size_t len, const char *name, json_t *
 	if (len > SCR_MAX_FILE)
 		return dur_error_set(err, DUR_ELIMIT, "'%s' is too large (over %u bytes)", name,
 				     SCR_MAX_FILE);
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {   /* a byte-order mark */
+		buf += 3;
+		len -= 3;
+	}
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j)
 		return dur_error_set(err, DUR_EPARSE, "'%s': line %d, column %d: %s", name,

@@ -55,6 +55,10 @@ json_t *dur_screen_summary_params_to_json(const struct dur_screen_summary_params
 	jx_set(j, "frameworks", fw);
 	jx_set(j, "options", op);
 	jx_set(j, "input_format", json_string(p->input_format));
+	{
+		char sep[2] = { p->sep ? p->sep : ',', 0 };
+		jx_set(j, "sep", json_string(sep));
+	}
 	jx_set(j, "resolution", json_integer((json_int_t)p->resolution));
 	return j;
 }
@@ -84,8 +88,9 @@ dur_err dur_screen_summary_params_from_json(const json_t *j,
 					    struct dur_screen_summary_params *p,
 					    struct dur_error *err)
 {
-	static const char *const keys[] = { "frameworks", "options", "input_format", "resolution",
-					    NULL };
+	static const char *const keys[] = { "frameworks", "options", "input_format", "sep",
+					    "resolution", NULL };
+	const char *sep = ",";
 	struct jx c = { NULL, err };
 	long long r;
 	dur_err rc;
@@ -97,9 +102,13 @@ dur_err dur_screen_summary_params_from_json(const json_t *j,
 	    (rc = strings(&c, j, "frameworks", p->frameworks, &p->nframeworks)) ||
 	    (rc = strings(&c, j, "options", p->options, &p->noptions)) ||
 	    (rc = jx_string(&c, j, "parameters", "input_format", &p->input_format)) ||
+	    (rc = jx_string_opt(&c, j, "parameters", "sep", &sep)) ||
 	    (rc = jx_int(&c, j, "parameters", "resolution", 1, 1000000000, &r)))
 		return rc;
 	p->resolution = (unsigned long)r;
+	if (strlen(sep) != 1 || !strchr(",;\t|", sep[0]))
+		return dur_error_set(err, DUR_EPARSE, "parameters.sep: must be one of , ; | or a tab");
+	p->sep = sep[0];
 	if (strcmp(p->input_format, "csv") != 0 && strcmp(p->input_format, "jsonl") != 0)
 		return dur_error_set(err, DUR_EPARSE, "parameters.input_format: must be csv or jsonl");
 	return DUR_OK;
@@ -124,7 +133,7 @@ dur_err dur_screen_summary_run(dur_framework_set *set, const char *buf, size_t l
 			return rc;
 	rc = strcmp(p->input_format, "jsonl") == 0
 		     ? dur_screen_batch_parse_jsonl(set, buf, len, name, &batch, err)
-		     : dur_screen_batch_parse_csv(set, buf, len, name, &batch, err);
+		     : dur_screen_batch_parse_csv_sep(set, buf, len, name, p->sep, &batch, err);
 	if (rc)
 		return rc;
 	if (!(sum = dur_screen_summary_alloc())) {

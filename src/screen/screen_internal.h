@@ -127,6 +127,7 @@ struct dur_framework_set {
 
 struct dur_screen_case {
 	const dur_framework_set *set;
+	size_t line;          /* where a batch had it (0 for a single case) */
 	char *id;
 	char *sector;
 	char age[32];
@@ -154,6 +155,11 @@ int scr_source_set(struct scr_source *s, const char *name, const char *buf, size
 
 /* Small helpers shared by the files of the module. */
 char *scr_strdup(const char *s);
+/*
+ * What jansson's error means, in words that never quote the input (its own
+ * messages can: "invalid token near 'Maria'"), for messages about cases.
+ */
+const char *scr_json_error_words(const json_error_t *je);
 /* json_dumps with a translated error. */
 dur_err scr_json_dump(json_t *j, int indent, char **out, struct dur_error *err);
 

@@ -58,3 +58,17 @@ int scr_source_set(struct scr_source *s, const char *name, const char *buf, size
 	sodium_bin2hex(s->sha256, sizeof(s->sha256), h, sizeof(h));
 	return 0;
 }
+
+const char *scr_json_error_words(const json_error_t *je)
+{
+	switch (json_error_code(je)) {
+	case json_error_out_of_memory: return "out of memory while reading the JSON";
+	case json_error_premature_end_of_input: return "the JSON ends too early";
+	case json_error_end_of_input_expected: return "more text after the JSON value";
+	case json_error_duplicate_key: return "a key appears twice";
+	case json_error_invalid_utf8: return "bytes that are not UTF-8";
+	case json_error_null_character: return "a NUL character";
+	case json_error_null_byte_in_key: return "a NUL character in a key";
+	default: return "not valid JSON here";
+	}
+}

@@ -17,7 +17,7 @@ export async function launch() {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', `--user-data-dir=${profile}`],
+           '--disable-sync'],
   });
   const close = async () => { await browser.close(); rmSync(profile, { recursive: true, force: true }); };
   return { browser, close };

@@ -13,3 +13,4 @@ P | ~^usage: duress version | $DURESS version --help
 CHECK | for c in $($DURESS --help | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p' | grep -v '^help$'); do $DURESS help $c | grep -q "usage: duress $c" || exit 1; $DURESS $c --help | grep -q "usage: duress $c" || exit 1; done
 # writing to a full device fails loudly
 1 | ~cannot write | $DURESS --help > /dev/full
+CHECK | $DURESS help --man | cmp - $SRC/docs/duress.1 || { echo "docs/duress.1 is stale: run make man"; exit 1; }

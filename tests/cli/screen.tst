@@ -51,7 +51,7 @@ P | ~^b +not enough info +kitchen | printf 'case_id,age,sector,documents_taken\n
 P | ~^\{"case_id":"b", | printf 'case_id,age,sector,documents_taken\na,30,farm,yes\nb,40,kitchen,no\n' > b.csv && $DURESS screen --batch b.csv --format json
 P | ~^\{"case_id":"j2" | printf '{"case_id":"j1","age":30}\n\n{"case_id":"j2","facts":{"debt_bondage":"yes"}}\n' > b.jsonl && $DURESS screen --batch b.jsonl --format json --framework coercion
 1 | ~^duress screen: 'b\.csv': line 1: unknown column 'documets_taken' | printf 'case_id,documets_taken\na,yes\n' > b.csv && $DURESS screen --batch b.csv
-1 | ~'b\.csv': line 3: column 'debt_bondage': 'maybe' is not yes, no or unknown | printf 'case_id,debt_bondage\na,yes\nb,maybe\n' > b.csv && $DURESS screen --batch b.csv
+1 | ~'b\.csv': line 3: column 'debt_bondage': the answer is not yes, no or unknown | printf 'case_id,debt_bondage\na,yes\nb,maybe\n' > b.csv && $DURESS screen --batch b.csv
 1 | ~'b\.jsonl': line 2: facts\.x: unknown fact | printf '{"case_id":"a"}\n{"case_id":"b","facts":{"x":"yes"}}\n' > b.jsonl && $DURESS screen --batch b.jsonl
 1 | ~'b\.txt': line 1: unknown key 'nope' | printf '{"nope":1}\n' > b.txt && $DURESS screen --batch b.txt --input-format jsonl
 # summaries: hand-counted (coercion): a, b indicated; c not indicated; d undetermined
@@ -70,3 +70,16 @@ P | ~Sector: "two lines" | printf '{"sector":"two\\nlines"}' > c.json && $DURESS
 # standard input
 P | ~INDICATED | printf '{"age":30,"facts":{"debt_bondage":"yes"}}' | $DURESS screen --framework coercion -
 P | ~^a +indicated | printf 'case_id,debt_bondage\na,yes\n' | $DURESS screen --batch - --framework coercion
+# no message repeats what a cell holds (free text can name people)
+1 | !Maria Lopez | printf 'case_id,age,debt_bondage\na,Maria Lopez,yes\n' > n.csv && $DURESS screen --batch n.csv
+1 | !Maria Lopez | printf 'case_id,debt_bondage\na,Maria Lopez\n' > n2.csv && $DURESS screen --batch n2.csv
+1 | !Maria | printf '{"case_id": "x", "age": "Maria"}' > n.json && $DURESS screen n.json
+1 | !Maria | printf '{"case_id": Maria}' > n2.json && $DURESS screen n2.json
+1 | !Maria | printf '{"case_id":"a"}\n{Maria}\n' > n.jsonl && $DURESS screen --batch n.jsonl
+# a case saved with a byte-order mark is read like one without
+P | ~coercion | printf '\357\273\277{"case_id": "bom", "age": 30}' > bom.json && $DURESS screen bom.json
+# another separator is named, and --sep reads it
+1 | ~seems to use ';' between values | printf 'case_id;debt_bondage\na;yes\n' > semi.csv && $DURESS screen --batch semi.csv
+P | ~^a  | printf 'case_id;debt_bondage\na;yes\n' > semi.csv && $DURESS screen --batch semi.csv --sep ';'
+1 | ~line 4: the same case_id as line 2 | printf 'case_id,debt_bondage\na,yes\nb,no\na,no\n' | $DURESS screen --batch -
+1 | ~line 2: the same case_id as line 1 | printf '{"case_id":"x"}\n{"case_id":"x"}\n' | $DURESS screen --batch - --input-format jsonl

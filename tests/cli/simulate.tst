@@ -73,5 +73,6 @@ CHECK | mkdir w3 && cd w3 && echo keep > out.csv && ! $DURESS simulate --n 10 --
 # stdout on a full device fails loudly
 1 | ~cannot write | $DURESS simulate --n 100 --p 0.5,0.5 --seed 1 > /dev/full
 # the README's example data is made by this exact command (examples/estimate/README.md)
-CHECK | $DURESS simulate --n 3000 --names police,ngo,shelter,clinic --classes "0.7:0.12,0.18,0.08,0.1;0.3:0.24,0.32,0.16,0.2" --referral ngo:shelter:0.3 --seed 2013 -o ex.csv && cmp ex.csv "$SRC/examples/estimate/histories.csv"
+# every bundled example file is made by scripts/make-examples.sh, exactly
+CHECK | sh $SRC/scripts/make-examples.sh $DURESS ex && for f in estimate/histories.csv estimate/regions.csv link/police.csv link/ngo.csv link/shelter.csv link/truth.csv; do cmp ex/$f "$SRC/examples/$f" || exit 1; done
 CHECK | grep -qF -- '--referral ngo:shelter:0.3 --seed 2013 -o histories.csv' "$SRC/examples/estimate/README.md"

@@ -12,7 +12,7 @@
 
 static struct dur_table_set *read_ok(const char *text, const char *by)
 {
-	struct dur_table_read_params p = { by, NULL };
+	struct dur_table_read_params p = { by, NULL, 0 };
 	struct dur_table_set *s = NULL;
 	struct dur_error e = DUR_ERROR_INIT;
 	if (dur_table_read_csv(text, strlen(text), "t.csv", &p, &s, &e) != DUR_OK)
@@ -22,7 +22,7 @@ static struct dur_table_set *read_ok(const char *text, const char *by)
 
 static void read_bad(const char *text, const char *by, const char *needle)
 {
-	struct dur_table_read_params p = { by, NULL };
+	struct dur_table_read_params p = { by, NULL, 0 };
 	struct dur_table_set *s = NULL;
 	struct dur_error e = DUR_ERROR_INIT;
 	dur_err rc = dur_table_read_csv(text, strlen(text), "bad.csv", &p, &s, &e);

@@ -1,0 +1,93 @@
+/*
+ * Diagnostics of an estimate that need no method of their own: shared
+ * catchability, from the table's own marks (see struct
+ * dur_estimate_catchability in include/duress/estimate.h).
+ */
+#include "mse/estimate_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cdf.h>
+#include <duress/closed.h>
+#include <duress/report.h>
+
+/* Thresholds of the warning, calibrated by bench/bench_honesty. */
+#define CATCH_P 0.05
+#define CATCH_PAIRS_SHARE 0.5
+
+dur_err est_catchability(const struct dur_table *t, struct dur_estimate_catchability *c,
+			 struct dur_strlist *warnings, struct dur_error *err)
+{
+	static const enum dur_closed_model mth[] = { DUR_CLOSED_MTH_CHAO, DUR_CLOSED_MTH_POISSON,
+		DUR_CLOSED_MTH_DARROCH, DUR_CLOSED_MTH_GAMMA };
+	struct dur_closed_params cp = dur_closed_default_params();
+	struct dur_closed_fit mt = DUR_CLOSED_FIT_INIT, mp = DUR_CLOSED_FIT_INIT;
+	dur_err rc = DUR_OK;
+
+	memset(c, 0, sizeof(*c));
+	c->low = c->high = c->p = c->statistic = c->tau = NAN;
+	if (t->k < 3) {
+		return est_strdup(&c->reason, "it needs three lists or more")
+		       ? dur_error_set(err, DUR_ENOMEM, "out of memory") : DUR_OK;
+	}
+	if ((rc = dur_closed_fit_model(t, DUR_CLOSED_MT, &cp, &mt, err)) ||
+	    (rc = dur_closed_fit_model(t, DUR_CLOSED_MTH_POISSON, &cp, &mp, err)))
+		goto out;
+	if (!mt.have_fit || !mp.have_fit || !mt.fitted) {
+		rc = est_strdup(&c->reason, "the models it compares could not be fitted")
+		     ? dur_error_set(err, DUR_ENOMEM, "out of memory") : DUR_OK;
+		goto out;
+	}
+	c->tested = 1;
+	c->statistic = mt.deviance - mp.deviance;
+	if (c->statistic < 0)
+		c->statistic = 0;
+	c->p = gsl_cdf_chisq_Q(c->statistic, 1);
+	c->tau = mp.tau;
+	/* every pair's overlap against what Mt (lists independent) expects */
+	for (int i = 0; i < t->k; i++)
+		for (int j = i + 1; j < t->k; j++) {
+			unsigned both = (1u << i) | (1u << j);
+			double o = 0, e = 0;
+			for (unsigned x = 1; x < t->ncells; x++)
+				if ((x & both) == both) {
+					o += t->count[x];
+					e += mt.fitted[x];
+				}
+			c->pairs++;
+			c->pairs_over += o > e;
+		}
+	c->warn = c->p < CATCH_P && c->tau > 0 && c->pairs_over >= CATCH_PAIRS_SHARE * c->pairs;
+	for (size_t i = 0; i < sizeof(mth) / sizeof(mth[0]); i++) {
+		struct dur_closed_fit f = DUR_CLOSED_FIT_INIT;
+		if (dur_closed_fit_model(t, mth[i], &cp, &f, NULL) == DUR_OK && f.ok) {
+			if (isnan(c->low) || f.estimate < c->low)
+				c->low = f.estimate;
+			if (isnan(c->high) || f.estimate > c->high)
+				c->high = f.estimate;
+		}
+		dur_closed_fit_release(&f);
+	}
+	if (c->warn && warnings) {
+		char lo[32], hi[32], range[160] = "";
+		if (!isnan(c->low)) {
+			dur_words_about(c->low, lo, sizeof(lo));
+			dur_words_about(c->high, hi, sizeof(hi));
+			snprintf(range, sizeof(range), "; the models that allow for it give %s%s%s",
+				 lo, strcmp(lo, hi) ? " to " : "", strcmp(lo, hi) ? hi : "");
+		}
+		dur_strlist_addf(warnings,
+			"the lists seem to share catchability: people found by one list are found "
+			"by the others more often than chance (a test of Mth against Mt gives "
+			"p = %.2g, and %d of %d pairs of lists overlap more than independent lists "
+			"would). Log-linear models then estimate too few people, with intervals "
+			"too narrow%s (compare every method side by side)", c->p, c->pairs_over,
+			c->pairs, range);
+	}
+out:
+	dur_closed_fit_release(&mt);
+	dur_closed_fit_release(&mp);
+	return rc;
+}
