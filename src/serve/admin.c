@@ -370,10 +370,13 @@ void srv_page_account_post(struct srv_req *r)
 /* ---- the summary ------------------------------------------------------- */
 
 static void count_cell(struct dur_buf *b, const struct srv_req *r, json_t *v,
-		       unsigned long resolution)
+		       unsigned long resolution, int verdict)
 {
 	json_int_t n = json_integer_value(v);
-	dur_buf_puts(b, "<td>");
+	/* the heading again, for the stacked layout of small screens */
+	dur_buf_puts(b, "<td data-label=\"");
+	srv_h(b, srv_verdict_word(r, verdict));
+	dur_buf_puts(b, "\">");
 	if (resolution > 1 && n < (json_int_t)resolution) {
 		dur_buf_puts(b, "&lt;");
 		srv_num(b, r, (double)resolution);
@@ -429,9 +432,10 @@ void srv_page_summary(struct srv_req *r)
 		dur_buf_puts(&b, "<tr><th scope=\"row\">");
 		srv_h(&b, id);
 		dur_buf_puts(&b, "</th>");
-		count_cell(&b, r, json_object_get(c, "indicated"), res);
-		count_cell(&b, r, json_object_get(c, "not_indicated"), res);
-		count_cell(&b, r, json_object_get(c, "insufficient_information"), res);
+		count_cell(&b, r, json_object_get(c, "indicated"), res, DUR_SCREEN_INDICATED);
+		count_cell(&b, r, json_object_get(c, "not_indicated"), res, DUR_SCREEN_NOT_INDICATED);
+		count_cell(&b, r, json_object_get(c, "insufficient_information"), res,
+			   DUR_SCREEN_INSUFFICIENT);
 		dur_buf_puts(&b, "</tr>\n");
 	}
 	dur_buf_puts(&b, "</tbody>\n</table>\n<p class=\"actions\"><a class=\"button\" "
@@ -522,7 +526,7 @@ void srv_page_export(struct srv_req *r)
 		dur_buf_printf(&b, " <code>%s</code>", HTCDS[i].name);
 		if (HTCDS[i].identifying) {
 			dur_buf_puts(&b, " <strong>");
-			srv_ht(&b, r, DUR_N_("(identifies the person)"));
+			srv_ht(&b, r, DUR_N_("(may identify the person)"));
 			dur_buf_puts(&b, "</strong>");
 		}
 		dur_buf_puts(&b, "</label>\n");

@@ -677,7 +677,9 @@ static void security_headers(struct srv_req *r)
 	srv_add_header(r, "Content-Security-Policy", CSP);
 	srv_add_header(r, "X-Content-Type-Options", "nosniff");
 	srv_add_header(r, "X-Frame-Options", "DENY");
-	srv_add_header(r, "Referrer-Policy", "no-referrer");
+	/* same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on its own
+	 * forms, and the Origin check could not tell them from a sandboxed page of another site */
+	srv_add_header(r, "Referrer-Policy", "same-origin");
 	/* pages hold case data: nothing goes into the browser's cache on disk */
 	srv_add_header(r, "Cache-Control", "no-store");
 	srv_add_header(r, "Pragma", "no-cache");

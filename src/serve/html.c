@@ -202,7 +202,7 @@ void srv_page_begin(struct dur_buf *b, struct srv_req *r, const char *title)
 	dur_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n"
 		       "<meta charset=\"utf-8\">\n"
 		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		       "<meta name=\"referrer\" content=\"no-referrer\">\n<title>",
+		       "<meta name=\"referrer\" content=\"same-origin\">\n<title>",
 		       r->lang, srv_lang_rtl(r->lang) ? "rtl" : "ltr");
 	srv_h(b, title);
 	dur_buf_puts(b, " · duress</title>\n"

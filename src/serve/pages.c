@@ -605,28 +605,45 @@ static void question_text(struct dur_buf *b, const struct srv_req *r, const char
 	}
 }
 
-static void choice(struct dur_buf *b, const char *name, const char *value, const char *label,
-		   int checked, const char *id)
+/*
+ * One answer.  When the person reads another language than the page, the
+ * answer is written in theirs first, the page's under it: they choose it.
+ */
+static void choice(struct dur_buf *b, const struct srv_req *r, const char *plang,
+		   const char *name, const char *value, const char *msgid, int checked,
+		   const char *id)
 {
+	const dur_catalogue *pc = srv_catalogue(r->srv, plang);
+
 	dur_buf_printf(b, "<label class=\"choice\" for=\"%s-%s\"><input type=\"radio\" "
 		       "id=\"%s-%s\" name=\"%s\" value=\"%s\"%s> <span>", id, value, id, value, name,
 		       value, checked ? " checked" : "");
-	srv_h(b, label);
+	if (pc && strcmp(plang, r->lang) != 0) {
+		dur_buf_printf(b, "<span lang=\"%s\" dir=\"%s\">", plang,
+			       srv_lang_rtl(plang) ? "rtl" : "ltr");
+		srv_h(b, dur_catalogue_get(pc, msgid));
+		dur_buf_printf(b, "</span> <span class=\"alt\" lang=\"%s\" dir=\"%s\">", r->lang,
+			       srv_lang_rtl(r->lang) ? "rtl" : "ltr");
+		srv_h(b, srv_tr(r, msgid));
+		dur_buf_puts(b, "</span>");
+	} else {
+		srv_h(b, srv_tr(r, msgid));
+	}
 	dur_buf_puts(b, "</span></label>\n");
 }
 
 static void ask_age(struct dur_buf *b, const struct srv_req *r, const struct srv_case *c,
-		    const char *qid)
+		    const char *plang, const char *qid)
 {
 	int years = c->age[0] >= '0' && c->age[0] <= '9';
 
-	choice(b, "age", "minor", srv_tr(r, DUR_N_("Under 18")),
+	choice(b, r, plang, "age", "minor", DUR_N_("Under 18"),
 	       strcmp(c->age, "minor") == 0 || (years && atof(c->age) < 18), qid);
-	choice(b, "age", "adult", srv_tr(r, DUR_N_("18 or older")),
+	choice(b, r, plang, "age", "adult", DUR_N_("18 or older"),
 	       strcmp(c->age, "adult") == 0 || (years && atof(c->age) >= 18), qid);
-	choice(b, "age", "unknown", srv_tr(r, DUR_N_("I don't know")),
+	choice(b, r, plang, "age", "unknown", DUR_N_("I don't know"),
 	       strcmp(c->age, "unknown") == 0 && !c->age_declined, qid);
-	choice(b, "age", "declined", srv_tr(r, DUR_N_("Prefer not to say")), c->age_declined, qid);
+	choice(b, r, plang, "age", "declined", DUR_N_("Prefer not to say"), c->age_declined, qid);
 	dur_buf_puts(b, "</div>\n<p class=\"years\"><label for=\"age-years\">");
 	srv_ht(b, r, DUR_N_("Age in years, if the person says it (optional):"));
 	dur_buf_puts(b, "</label> <input id=\"age-years\" name=\"age_years\" inputmode=\"decimal\" "
@@ -704,15 +721,14 @@ static void interview_form(struct srv_req *r, const struct srv_case *c, unsigned
 		}
 		dur_buf_puts(&b, "<div class=\"choices\">\n");
 		if (q->kind == SRV_Q_AGE) {
-			ask_age(&b, r, c, qid);
+			ask_age(&b, r, c, plang, qid);
 			continue;
 		}
 		snprintf(name, sizeof(name), "q.%s", q->id);
-		choice(&b, name, "y", srv_tr(r, DUR_N_("Yes")), c->answers[i] == 'y', qid);
-		choice(&b, name, "n", srv_tr(r, DUR_N_("No")), c->answers[i] == 'n', qid);
-		choice(&b, name, "u", srv_tr(r, DUR_N_("I don't know")), c->answers[i] == 'u', qid);
-		choice(&b, name, "d", srv_tr(r, DUR_N_("Prefer not to say")), c->answers[i] == 'd',
-		       qid);
+		choice(&b, r, plang, name, "y", DUR_N_("Yes"), c->answers[i] == 'y', qid);
+		choice(&b, r, plang, name, "n", DUR_N_("No"), c->answers[i] == 'n', qid);
+		choice(&b, r, plang, name, "u", DUR_N_("I don't know"), c->answers[i] == 'u', qid);
+		choice(&b, r, plang, name, "d", DUR_N_("Prefer not to say"), c->answers[i] == 'd', qid);
 		dur_buf_puts(&b, "</div>\n</fieldset>\n");
 	}
 	dur_buf_puts(&b, "<div class=\"nav\">\n");
@@ -950,6 +966,14 @@ static void changes(struct dur_buf *b, const struct srv_req *r, const struct srv
 	dur_buf_puts(b, "</h4>\n<ul class=\"change\">\n");
 	for (size_t i = 0; i < o->nchange; i++) {
 		const struct srv_question *q = fact_question(r, o->would_change_if[i]);
+		/* a long list: the first few, the rest a click away */
+		if (i == 5 && o->nchange > 7) {
+			dur_buf_puts(b, "</ul>\n<details class=\"more\"><summary>");
+			srv_htf(b, r, srv_trn(r, SRV_NP_("and %zu more question",
+							 "and %zu more questions"), o->nchange - 5),
+				o->nchange - 5);
+			dur_buf_puts(b, "</summary>\n<ul class=\"change\">\n");
+		}
 		dur_buf_puts(b, "<li>");
 		if (q) {
 			dur_buf_printf(b, "<a href=\"/cases/%s/interview/%zu#q-%s\">", c->id,
@@ -961,7 +985,7 @@ static void changes(struct dur_buf *b, const struct srv_req *r, const struct srv
 		}
 		dur_buf_puts(b, "</li>\n");
 	}
-	dur_buf_puts(b, "</ul>\n");
+	dur_buf_puts(b, o->nchange > 7 ? "</ul>\n</details>\n" : "</ul>\n");
 }
 
 /* The framework's words are its own: shown in English, marked so. */
@@ -1076,6 +1100,22 @@ static void next_steps(struct dur_buf *b, const struct srv_req *r, const struct 
 	srv_ht(b, r, DUR_N_("Write down what the person wants to happen next, and when you will "
 			    "follow up."));
 	dur_buf_puts(b, "</li>\n</ul>\n</section>\n");
+}
+
+/* Every definition's verdict in one short list, each linking to its reasons. */
+static void glance(struct dur_buf *b, const struct srv_req *r, const dur_screen_result *res)
+{
+	dur_buf_puts(b, "<ul class=\"glance\">\n");
+	for (size_t i = 0; i < dur_screen_result_count(res); i++) {
+		const struct dur_screen_outcome *o = dur_screen_result_outcome(res, i);
+		dur_buf_printf(b, "<li><a href=\"#fw-%s\"><span class=\"badge %s\">", o->framework,
+			       srv_verdict_class((int)o->verdict));
+		srv_h(b, srv_verdict_word(r, (int)o->verdict));
+		dur_buf_puts(b, "</span> <span lang=\"en\">");
+		srv_h(b, o->title);
+		dur_buf_puts(b, "</span></a></li>\n");
+	}
+	dur_buf_puts(b, "</ul>\n");
 }
 
 static void case_actions(struct dur_buf *b, const struct srv_req *r, const struct srv_case *c)
@@ -1227,9 +1267,13 @@ void srv_page_case(struct srv_req *r, const char *id)
 	if (json_array_size(c.history) == 0)
 		srv_notice(&b, "warn", srv_tr(r, DUR_N_("The questions are not finished: this is the "
 							"result of the answers so far.")));
+	glance(&b, r, res);
+	next_steps(&b, r, &c, res);
+	dur_buf_puts(&b, "<h2>");
+	srv_ht(&b, r, DUR_N_("Why, under each definition"));
+	dur_buf_puts(&b, "</h2>\n");
 	for (size_t i = 0; i < dur_screen_result_count(res); i++)
 		fw_card(&b, r, &c, dur_screen_result_outcome(res, i));
-	next_steps(&b, r, &c, res);
 	answers_given(&b, r, &c);
 	dur_buf_puts(&b, "<h2>");
 	srv_ht(&b, r, DUR_N_("Details"));
