@@ -135,8 +135,17 @@ static dur_err image(sqlite3 *src, unsigned char **out, sqlite3_int64 *len,
 		rc = st_sqlite_error(mem, "cannot make the backup", err);
 		goto out;
 	}
-	if (!(*out = sqlite3_serialize(mem, "main", len, 0)))
+	if (!(*out = sqlite3_serialize(mem, "main", len, 0))) {
 		rc = dur_error_set(err, DUR_ENOMEM, "out of memory for the backup");
+	} else if (*len >= 100) {
+		/*
+		 * The copy keeps the source's header, which says "write-ahead log"
+		 * (bytes 18 and 19 are 2); an image in memory has no log, and SQLite
+		 * refuses to read such an image back.  1 and 1: a rollback journal.
+		 */
+		(*out)[18] = 1;
+		(*out)[19] = 1;
+	}
 out:
 	sqlite3_close(mem);
 	return rc;
@@ -303,10 +312,17 @@ dur_err dur_store_restore(const unsigned char *buf, size_t len, const char *dir,
 	img = NULL;
 	if ((rc = st_db_open(path, 0, p, &db, err)))
 		goto out;
-	if (!(bk = sqlite3_backup_init(db, "main", mem, "main")) ||
-	    sqlite3_backup_step(bk, -1) != SQLITE_DONE || sqlite3_backup_finish(bk) != SQLITE_OK) {
+	if (!(bk = sqlite3_backup_init(db, "main", mem, "main"))) {
 		rc = st_sqlite_error(db, "cannot restore", err);
 		goto out;
+	}
+	{
+		int step = sqlite3_backup_step(bk, -1), fin = sqlite3_backup_finish(bk);
+		if (step != SQLITE_DONE || fin != SQLITE_OK) {
+			rc = dur_error_set(err, DUR_EIO, "cannot restore: %s",
+					   sqlite3_errstr(step != SQLITE_DONE ? step : fin));
+			goto out;
+		}
 	}
 	sqlite3_close(db);
 	db = NULL;
