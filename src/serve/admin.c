@@ -207,6 +207,7 @@ static const char *action_word(const struct srv_req *r, const char *a)
 		{ "case_rescreen", DUR_N_("screened a case again") },
 		{ "case_delete", DUR_N_("deleted a case") },
 		{ "export_summary", DUR_N_("exported the summary") },
+		{ "export_batch", DUR_N_("exported the answers behind the summary") },
 		{ "export_htcds", DUR_N_("exported a CSV file") },
 		{ "export_link", DUR_N_("exported encodings for linkage") },
 		{ "backup", DUR_N_("made a backup") },
@@ -456,6 +457,15 @@ void srv_page_summary(struct srv_req *r)
 		dur_buf_puts(&b, "</a>");
 	}
 	dur_buf_puts(&b, "</p>\n");
+	if (r->s.role == DUR_STORE_COORDINATOR) {
+		dur_buf_puts(&b, "<p class=\"help\">");
+		srv_ht(&b, r, DUR_N_("To check the figures again with duress reproduce, put the "
+				     "manifest beside the answers it was made from:"));
+		dur_buf_puts(&b, " <a href=\"/summary.cases.jsonl\" download>");
+		srv_ht(&b, r, DUR_N_("the answers of every case (no reference, name or note; keep the "
+				     "file safe)"));
+		dur_buf_puts(&b, "</a></p>\n");
+	}
 	json_decref(doc);
 	srv_page_end(&b, r, 200);
 }

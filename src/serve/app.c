@@ -897,6 +897,14 @@ static void route_page(struct srv_req *r)
 			R(method_not_allowed(r, "GET, HEAD"));
 		R(srv_export_summary(r, strcmp(path, "/summary.manifest.json") == 0));
 	}
+	/* the answers behind the summary, for `duress reproduce`: coordinators only */
+	if (strcmp(path, "/summary.cases.jsonl") == 0) {
+		if (!is(r, "GET"))
+			R(method_not_allowed(r, "GET, HEAD"));
+		if (r->s.role != DUR_STORE_COORDINATOR)
+			R(srv_error(r, 403, srv_tr(r, DUR_N_("Only a coordinator can do this."))));
+		R(srv_export_summary(r, 2));
+	}
 	/* the coordinator's pages */
 	if (strcmp(path, "/export") == 0 || strcmp(path, "/export/htcds") == 0 ||
 	    strcmp(path, "/export/link") == 0 || strcmp(path, "/users") == 0 ||

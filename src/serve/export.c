@@ -165,6 +165,7 @@ out:
 	return out;
 }
 
+/* want_manifest: 0 the summary, 1 its manifest, 2 the batch the manifest hashes. */
 void srv_export_summary(struct srv_req *r, int want_manifest)
 {
 	struct dur_error err = DUR_ERROR_INIT;
@@ -180,10 +181,15 @@ void srv_export_summary(struct srv_req *r, int want_manifest)
 		R(srv_error(r, err.code == DUR_EKEY ? 401 : 500,
 			    r->is_api ? "the summary could not be made"
 				      : srv_tr(r, DUR_N_("The summary could not be made."))));
-	if (want_manifest)
+	if (want_manifest == 2) {
+		/* the batch itself (what the manifest's "batch" input hashes) */
+		text = batch;
+		batch = NULL;
+	} else if (want_manifest) {
 		text = manifest(r, doc, batch ? batch : "", res, &err);
-	else
+	} else {
 		text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+	}
 	json_decref(doc);
 	if (batch) {
 		sodium_memzero(batch, strlen(batch));
@@ -191,6 +197,13 @@ void srv_export_summary(struct srv_req *r, int want_manifest)
 	}
 	if (!text)
 		R(srv_error(r, 500, "out of memory"));
+	if (want_manifest == 2) {
+		srv_set_body(r, 200, "application/x-ndjson", text, strlen(text));
+		/* the name the manifest gives it: beside the manifest, reproduce finds it */
+		srv_add_header(r, "Content-Disposition", "attachment; filename=\"cases.jsonl\"");
+		srv_audit(r, "export_batch", NULL);
+		return;
+	}
 	srv_set_body(r, 200, "application/json", text, strlen(text));
 	if (!r->is_api)
 		attachment(r, want_manifest ? "duress-summary-manifest" : "duress-summary", "json");

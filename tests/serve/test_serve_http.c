@@ -439,6 +439,9 @@ static void test_serve_isolation(void **state)
 	assert_int_equal(req("GET", "/users", wc, NULL, NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 403);
 	hc_free(&r);
+	assert_int_equal(req("GET", "/summary.cases.jsonl", wc, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 403);
+	hc_free(&r);
 	assert_int_equal(req("GET", "/api/audit", COOKIE, NULL, NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "\"action\":\"case_create\""));
@@ -508,6 +511,21 @@ static void test_serve_pages(void **state)
 	get("/summary", 200, "<table class=\"summary\">");
 	get("/summary.json", 200, "duress-screen-summary");
 	get("/summary.manifest.json", 200, "\"command\": \"screen-summary\"");
+	/* the batch the manifest hashes: its SHA-256 is the manifest's record of it */
+	{
+		struct hc_resp m, bt;
+		unsigned char h[crypto_hash_sha256_BYTES];
+		char hex[2 * crypto_hash_sha256_BYTES + 1];
+		assert_int_equal(req("GET", "/summary.manifest.json", COOKIE, NULL, NULL, NULL, &m), 0);
+		assert_int_equal(req("GET", "/summary.cases.jsonl", COOKIE, NULL, NULL, NULL, &bt), 0);
+		assert_int_equal(bt.status, 200);
+		assert_null(strstr(bt.body, "ref-7"));   /* no reference, no notes */
+		crypto_hash_sha256(h, (const unsigned char *)bt.body, bt.body_len);
+		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+		assert_non_null(strstr(m.body, hex));
+		hc_free(&m);
+		hc_free(&bt);
+	}
 	get("/export", 200, "enctype=\"multipart/form-data\"");
 	get("/users", 200, FX_WORKER);
 	get("/audit", 200, "<table class=\"audit\">");
