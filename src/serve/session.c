@@ -113,6 +113,24 @@ int srv_session_find(struct srv_req *r)
 		break;
 	}
 	pthread_mutex_unlock(&srv->lock);
+	if (found) {
+		/*
+		 * The user may have been removed, or made a worker, from the command
+		 * line while the server runs: the store says who they are now.
+		 */
+		struct dur_store_user u;
+		int there = 0;
+		if (dur_store_user_get(srv->store, r->s.user, &u, &there, NULL) != DUR_OK || !there ||
+		    (int)u.role != r->s.role) {
+			pthread_mutex_lock(&srv->lock);
+			for (unsigned i = 0; i < srv->p.max_sessions; i++)
+				if (srv->sess[i].used && sodium_memcmp(srv->sess[i].hash, h, 32) == 0)
+					drop(srv, &srv->sess[i]);
+			pthread_mutex_unlock(&srv->lock);
+			sodium_memzero(&r->s, sizeof(r->s));
+			found = 0;
+		}
+	}
 	r->have_session = found;
 	return found;
 }

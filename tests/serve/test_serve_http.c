@@ -466,6 +466,24 @@ static void test_serve_isolation(void **state)
 		F.port = port;
 		fx_stop(&other);
 	}
+	/* a user removed while logged in (here, as the command line would): out at once */
+	{
+		char dc[256], dt[128];
+		int found = 0;
+		assert_int_equal(dur_store_user_add(F.store, "dee", DUR_STORE_WORKER,
+						    (const unsigned char *)"dee passphrase 1", 16, 0,
+						    NULL), 0);
+		assert_int_equal(fx_login(F.port, "dee", "dee passphrase 1", dc, sizeof(dc), dt,
+					  sizeof(dt)), 0);
+		assert_int_equal(req("GET", "/api/cases", dc, NULL, NULL, NULL, &r), 0);
+		assert_int_equal(r.status, 200);
+		hc_free(&r);
+		assert_int_equal(dur_store_user_remove(F.store, "dee", &found, NULL), 0);
+		assert_true(found);
+		assert_int_equal(req("GET", "/api/cases", dc, NULL, NULL, NULL, &r), 0);
+		assert_int_equal(r.status, 401);
+		hc_free(&r);
+	}
 	/* the worker logs out: their cookie is worth nothing after */
 	assert_int_equal(req("POST", "/api/logout", wc, wt, NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
