@@ -990,6 +990,9 @@ dur_err dur_store_case_put(dur_store *s, const char *id, int create, const void 
 	}
 	if (create) {
 		s->ncases++;
+		/* a wipe refused earlier (another process was reading) is tried again */
+		if (s->purge_pending)
+			st_purge_locked(s, NULL);
 	} else if (sqlite3_changes(s->db) == 0) {
 		goto out;   /* not found */
 	} else if (st_purge_locked(s, NULL) != DUR_OK) {
