@@ -19,6 +19,8 @@
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
 #include <time.h>
+#include <duress/csv.h>
+#include <duress/link.h>
 #include <duress/screen.h>
 #include "serve_fixture.h"
 
@@ -36,7 +38,7 @@ static int req(const char *method, const char *target, const char *cookie, const
 	       const char *ctype, const char *body, struct hc_resp *r)
 {
 	const char *h[6];
-	char ct[128];
+	char ct[200];
 	size_t n = 0;
 	if (cookie)
 		h[n++] = cookie;
@@ -635,6 +637,99 @@ static void test_serve_pages(void **state)
 	hc_free(&r);
 }
 
+/* ---- the list encoded for linkage ---------------------------------------- */
+
+static const char SCHEMA[] =
+	"{\"duress_link_schema\":1,\"filter_bits\":512,\"fields\":["
+	"{\"name\":\"given_name\",\"type\":\"text\",\"bits_per_token\":10},"
+	"{\"name\":\"surname\",\"type\":\"text\",\"bits_per_token\":10},"
+	"{\"name\":\"date_of_birth\",\"type\":\"date\",\"bits_per_token\":10}]}";
+static const char SECRET[] = "0123456789abcdef0123456789abcdef";
+
+/*
+ * The export must be what `duress link encode` makes of the same people
+ * (the library's dur_link_encode_csv on a CSV of them, built here): the
+ * same ids and the same filters, bit for bit.
+ */
+static void test_serve_link_export(void **state)
+{
+	static const char *const people[3][4] = {
+		{ "Amaru", "Quispe", "1990-04-02", NULL },
+		{ "Nadia", "Haddad", "1985-11-30", NULL },
+		{ "Li", "Wei", "2004-07-15", NULL },
+	};
+	char ids[3][16], body[8192], ct[128], t[64];
+	struct dur_link_encodings *got = NULL, *want = NULL;
+	dur_link_schema *schema = NULL;
+	dur_link_key *key = NULL;
+	struct dur_csv *csv = NULL;
+	struct hc_resp r;
+	size_t n;
+	(void)state;
+	/* three cases with identifiers; the cases of the other tests have none */
+	for (int i = 0; i < 3; i++) {
+		snprintf(body, sizeof(body), "{\"age\":\"adult\",\"person\":{\"given_name\":\"%s\","
+			 "\"surname\":\"%s\",\"date_of_birth\":\"%s\"}}", people[i][0], people[i][1],
+			 people[i][2]);
+		assert_int_equal(req("POST", "/api/cases", COOKIE, CSRF, "application/json", body, &r), 0);
+		assert_int_equal(r.status, 201);
+		assert_true(fx_json_str(r.body, "id", ids[i], sizeof(ids[i])));
+		hc_free(&r);
+	}
+	n = (size_t)snprintf(body, sizeof(body),
+			     "--B0UND\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+			     "--B0UND\r\nContent-Disposition: form-data; name=\"schema\"; "
+			     "filename=\"s.json\"\r\nContent-Type: application/json\r\n\r\n%s\r\n"
+			     "--B0UND\r\nContent-Disposition: form-data; name=\"secret\"; "
+			     "filename=\"k\"\r\n\r\n%s\n\r\n--B0UND--\r\n",
+			     CSRF + strlen("X-CSRF-Token: "), SCHEMA, SECRET);
+	snprintf(ct, sizeof(ct), "multipart/form-data; boundary=B0UND");
+	assert_int_equal(req("POST", "/export/link", COOKIE, NULL, ct, body, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(hc_header(&r, "Content-Type", t, sizeof(t)));
+	assert_string_equal(t, "application/octet-stream");
+	assert_int_equal(dur_link_schema_parse(SCHEMA, strlen(SCHEMA), "s", &schema, NULL), 0);
+	assert_int_equal(dur_link_enc_read(r.body, r.body_len, "export", schema, &got, NULL), 0);
+	hc_free(&r);
+	/* the same people as a CSV through the library (one trailing newline is not the secret) */
+	n = (size_t)snprintf(body, sizeof(body), "id,given_name,surname,date_of_birth\n");
+	for (int i = 0; i < 3; i++)
+		n += (size_t)snprintf(body + n, sizeof(body) - n, "%s,%s,%s,%s\n", ids[i], people[i][0],
+				      people[i][1], people[i][2]);
+	assert_int_equal(dur_csv_parse(body, n, "people.csv", NULL, &csv, NULL), 0);
+	assert_int_equal(dur_link_key_alloc(schema, (const unsigned char *)SECRET, strlen(SECRET),
+					    &key, NULL), 0);
+	assert_int_equal(dur_link_encode_csv(schema, key, csv, "people.csv", "id", &want, NULL, NULL),
+			 0);
+	assert_int_equal(got->n, 3);
+	assert_int_equal(got->words, want->words);
+	for (size_t i = 0; i < want->n; i++) {
+		size_t k;
+		for (k = 0; k < got->n && strcmp(got->id[k], want->id[i]) != 0; k++)
+			;
+		assert_true(k < got->n);
+		assert_memory_equal(got->filters + k * got->words, want->filters + i * want->words,
+				    want->words * sizeof(uint64_t));
+	}
+	/* without the token, or a secret too short: refused */
+	assert_int_equal(req("POST", "/export/link", COOKIE, NULL, ct,
+			     "--B0UND\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nx\r\n"
+			     "--B0UND--\r\n", &r), 0);
+	assert_int_equal(r.status, 403);
+	hc_free(&r);
+	dur_link_enc_free(got);
+	dur_link_enc_free(want);
+	dur_link_key_free(key);
+	dur_csv_free(csv);
+	dur_link_schema_free(schema);
+	for (int i = 0; i < 3; i++) {
+		char target[64];
+		snprintf(target, sizeof(target), "/api/cases/%s", ids[i]);
+		assert_int_equal(req("DELETE", target, COOKIE, CSRF, NULL, NULL, &r), 0);
+		hc_free(&r);
+	}
+}
+
 /* ---- malformed and oversized --------------------------------------------- */
 
 static void raw(const char *req_text, int status)
@@ -824,6 +919,7 @@ int main(void)
 		cmocka_unit_test(test_serve_api_cases),
 		cmocka_unit_test(test_serve_isolation),
 		cmocka_unit_test(test_serve_pages),
+		cmocka_unit_test(test_serve_link_export),
 		cmocka_unit_test(test_serve_malformed),
 		cmocka_unit_test(test_serve_login_limit),
 		cmocka_unit_test(test_serve_key_lifetime),
