@@ -10,7 +10,7 @@
 //
 // usage: node serve.test.mjs DURESS_PROGRAM SOURCE_DIR BUILD_DIR
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { check, launch, watchedPage } from './lib.mjs';
@@ -209,7 +209,8 @@ try {
   await w.context.close();
 
   // the coordinator's pages, in Spanish on the small screen
-  const c = await watchedPage(browser, { viewport: { width: 360, height: 740 }, locale: 'es-MX' });
+  const c = await watchedPage(browser, { viewport: { width: 360, height: 740 }, locale: 'es-MX',
+                                         acceptDownloads: true });
   await c.page.goto(`${base}/login`);
   check(await c.page.getAttribute('html', 'lang') === 'es', 'the login page follows the browser (es-MX: Spanish)');
   await login(c, COORD, COORD_PW);
@@ -218,6 +219,13 @@ try {
     await page_ok(c, `coordinator: ${p}`);
     await snap(c, `coordinator-${p}`);
   }
+  // the summary, downloaded as the coordinator would: the library's document, counts rounded
+  await c.page.goto(`${base}/summary`);
+  const [dl] = await Promise.all([c.page.waitForEvent('download'),
+                                  c.page.click('a[href="/summary.json"]')]);
+  const summary = JSON.parse(readFileSync(await dl.path(), 'utf8'));
+  check(summary.format === 'duress-screen-summary' && summary.resolution === 10,
+        'the summary downloads as a duress-screen-summary, rounded to 10');
   const audit = await c.page.goto(`${base}/audit`);
   check(audit.ok() && !(await c.page.textContent('main')).includes('REF-js'),
         'the audit trail holds no case content');
