@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <duress/csv.h>
 #include <duress/link.h>
 #include <duress/provenance.h>
 
@@ -392,63 +391,28 @@ void srv_export_htcds(struct srv_req *r)
 
 /* ---- the list encoded for linkage ------------------------------------- */
 
-/* The columns the app gives a linkage schema to read. */
-static const char *const LINK_COLUMNS[] = { "id", "given_name", "surname", "date_of_birth", "sex",
+/* The columns the app gives a linkage schema to read (besides "id", the case id). */
+static const char *const LINK_COLUMNS[] = { "given_name", "surname", "date_of_birth", "sex",
 					    "nationality", NULL };
-#define NLINK 6
+#define NLINK 5
 
 /*
- * The organisation's list for encoding, built in memory as a struct
- * dur_csv (never a file).  Every field is wiped when it is freed.
+ * The organisation's list goes to link's encoder one case at a time, as it
+ * is opened: the identifiers are never gathered in one place, in a file or
+ * in memory; each case's plaintext is wiped as soon as it is encoded.
  */
-struct link_list {
-	struct dur_csv csv;
-	size_t cap;
+struct link_ctx {
 	struct srv_req *r;
+	dur_link_encoder *enc;
+	size_t nfields;
+	int column[64];          /* schema field i -> LINK_COLUMNS index */
+	size_t n;
 };
-
-static void link_list_free(struct link_list *l)
-{
-	for (size_t i = 0; i < l->csv.nrec; i++) {
-		for (size_t k = 0; k < l->csv.rec[i].nfields; k++)
-			if (l->csv.rec[i].field[k]) {
-				sodium_memzero(l->csv.rec[i].field[k], strlen(l->csv.rec[i].field[k]));
-				free(l->csv.rec[i].field[k]);
-			}
-		free(l->csv.rec[i].field);
-	}
-	free(l->csv.rec);
-	memset(l, 0, sizeof(*l));
-}
-
-static int link_list_add(struct link_list *l, const char *const *values)
-{
-	struct dur_csv_record *rec;
-	if (l->csv.nrec == l->cap) {
-		size_t nc = l->cap ? 2 * l->cap : 64;
-		struct dur_csv_record *nr = realloc(l->csv.rec, nc * sizeof(*nr));
-		if (!nr)
-			return -1;
-		l->csv.rec = nr;
-		l->cap = nc;
-	}
-	rec = &l->csv.rec[l->csv.nrec];
-	rec->line = l->csv.nrec + 1;
-	rec->nfields = 0;
-	if (!(rec->field = calloc(NLINK, sizeof(char *))))
-		return -1;
-	l->csv.nrec++;
-	for (size_t k = 0; k < NLINK; k++) {
-		if (!(rec->field[k] = strdup(values[k] ? values[k] : "")))
-			return -1;
-		rec->nfields++;
-	}
-	return 0;
-}
 
 static dur_err link_one(void *ctx, const char *text, size_t len, struct dur_error *err)
 {
-	struct link_list *l = ctx;
+	struct link_ctx *l = ctx;
+	const char *values[64];
 	struct srv_case c;
 	dur_err rc;
 
@@ -458,24 +422,15 @@ static dur_err link_one(void *ctx, const char *text, size_t len, struct dur_erro
 	    srv_case_visible(l->r, c.created_by) &&
 	    ((c.given_name && *c.given_name) || (c.surname && *c.surname) ||
 	     (c.date_of_birth && *c.date_of_birth))) {
-		const char *v[NLINK] = { c.id, c.given_name, c.surname, c.date_of_birth, c.sex,
-					 c.nationality };
-		if (link_list_add(l, v))
-			rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+		const char *mine[NLINK] = { c.given_name, c.surname, c.date_of_birth, c.sex,
+					    c.nationality };
+		for (size_t i = 0; i < l->nfields; i++)
+			values[i] = mine[l->column[i]];
+		if ((rc = dur_link_encoder_add(l->enc, c.id, values, err)) == DUR_OK)
+			l->n++;
 	}
 	srv_case_release(&c);
 	return rc;
-}
-
-/*
- * Encode the list.  The one place that knows how: when link gains an
- * encoder taking one record at a time, only this function changes.
- */
-static dur_err encode_list(const dur_link_schema *schema, const dur_link_key *key,
-			   const struct link_list *l, struct dur_link_encodings **out,
-			   struct dur_error *err)
-{
-	return dur_link_encode_csv(schema, key, &l->csv, "cases", "id", out, NULL, err);
 }
 
 static const struct srv_part *part(const struct srv_part *p, size_t n, const char *name)
@@ -484,6 +439,24 @@ static const struct srv_part *part(const struct srv_part *p, size_t n, const cha
 		if (strcmp(p[i].name, name) == 0)
 			return &p[i];
 	return NULL;
+}
+
+/* The schema's fields as the app's columns; -1 naming none of them. */
+static int map_columns(const dur_link_schema *schema, struct link_ctx *l)
+{
+	l->nfields = dur_link_schema_nfields(schema);
+	if (l->nfields > 64)
+		return -1;
+	for (size_t i = 0; i < l->nfields; i++) {
+		const char *col = dur_link_schema_field_column(schema, i);
+		l->column[i] = -1;
+		for (int k = 0; LINK_COLUMNS[k]; k++)
+			if (strcmp(col, LINK_COLUMNS[k]) == 0)
+				l->column[i] = k;
+		if (l->column[i] < 0)
+			return -1;
+	}
+	return 0;
 }
 
 void srv_export_link(struct srv_req *r)
@@ -497,9 +470,9 @@ void srv_export_link(struct srv_req *r)
 	dur_link_key *key = NULL;
 	struct dur_link_encodings *e = NULL;
 	unsigned char *secret = NULL;
-	struct link_list l;
-	FILE *f;
+	struct link_ctx l;
 	enum srv_parse_rc pr;
+	FILE *f;
 
 	memset(&l, 0, sizeof(l));
 	l.r = r;
@@ -522,6 +495,11 @@ void srv_export_link(struct srv_req *r)
 		R(srv_error(r, 400, srv_tr(r, DUR_N_("Choose the schema file and the secret file."))));
 	if (dur_link_schema_parse(sp->data, sp->len, "schema", &schema, &err))
 		R(srv_error(r, 400, srv_tr(r, DUR_N_("The schema file is not a linkage schema."))));
+	if (map_columns(schema, &l)) {
+		dur_link_schema_free(schema);
+		R(srv_error(r, 400, srv_tr(r, DUR_N_("The cases could not be encoded with this schema "
+						     "(its fields must be columns of this app)."))));
+	}
 	/* the secret goes straight into locked memory; one final newline is not part of it */
 	slen = kp->len;
 	if (slen && kp->data[slen - 1] == '\n')
@@ -536,35 +514,26 @@ void srv_export_link(struct srv_req *r)
 	if (dur_link_key_alloc(schema, secret, slen, &key, &err)) {
 		sodium_free(secret);
 		dur_link_schema_free(schema);
-		R(srv_error(r, 400, srv_tr(r, DUR_N_("The secret is too short (at least 16 bytes) "
-						     "or too long."))));
+		R(srv_error(r, 400, srv_tr(r, DUR_N_("The secret was refused: it must be random "
+						     "bytes, such as 32 made with head -c 32 "
+						     "/dev/urandom, not a password or text."))));
 	}
 	sodium_free(secret);   /* wiped: the derived keys are all that is needed */
-	{
-		const char *hdr[NLINK];
-		for (size_t k = 0; k < NLINK; k++)
-			hdr[k] = LINK_COLUMNS[k];
-		if (link_list_add(&l, hdr))
-			goto nomem;
-	}
-	if (dur_store_case_foreach(r->srv->store, 1, link_one, &l, &err))
+	if (dur_link_encoder_alloc(schema, key, &l.enc, &err) ||
+	    dur_store_case_foreach(r->srv->store, 1, link_one, &l, &err))
 		goto fail;
-	if (l.csv.nrec < 2) {
-		link_list_free(&l);
+	if (l.n == 0) {
+		dur_link_encoder_free(l.enc);
 		dur_link_key_free(key);
 		dur_link_schema_free(schema);
 		R(srv_error(r, 409, srv_tr(r, DUR_N_("No case has identifiers for linkage."))));
 	}
-	if (encode_list(schema, key, &l, &e, &err)) {
-		link_list_free(&l);
-		dur_link_key_free(key);
-		dur_link_schema_free(schema);
-		R(srv_error(r, 400, srv_tr(r, DUR_N_("The cases could not be encoded with this schema "
-						     "(its fields must be columns of this app)."))));
+	if (dur_link_encoder_finish(l.enc, &e, NULL, &err))
+		goto fail;
+	if (!(f = open_memstream(&enc, &enclen))) {
+		dur_error_set(&err, DUR_ENOMEM, "out of memory");
+		goto fail;
 	}
-	link_list_free(&l);
-	if (!(f = open_memstream(&enc, &enclen)))
-		goto nomem;
 	if (dur_link_enc_write(e, f, &err)) {
 		fclose(f);
 		free(enc);
@@ -574,23 +543,24 @@ void srv_export_link(struct srv_req *r)
 	if (fclose(f) != 0) {
 		free(enc);
 		enc = NULL;
-		goto nomem;
+		dur_error_set(&err, DUR_ENOMEM, "out of memory");
+		goto fail;
 	}
 	dur_link_enc_free(e);
+	dur_link_encoder_free(l.enc);
 	dur_link_key_free(key);
 	dur_link_schema_free(schema);
 	srv_set_body(r, 200, "application/octet-stream", enc, enclen);
 	attachment(r, "duress-cases", "enc");
 	srv_audit(r, "export_link", NULL);
 	return;
-nomem:
-	dur_error_set(&err, DUR_ENOMEM, "out of memory");
 fail:
-	link_list_free(&l);
 	dur_link_enc_free(e);
+	dur_link_encoder_free(l.enc);
 	dur_link_key_free(key);
 	dur_link_schema_free(schema);
-	srv_error(r, 500, srv_tr(r, DUR_N_("The file could not be made.")));
+	srv_error(r, err.code == DUR_EPARSE || err.code == DUR_EDATA ? 400 : 500,
+		  srv_tr(r, DUR_N_("The file could not be made.")));
 }
 
 /* ---- backup -------------------------------------------------------------- */

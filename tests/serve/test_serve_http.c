@@ -644,7 +644,9 @@ static const char SCHEMA[] =
 	"{\"name\":\"given_name\",\"type\":\"text\",\"bits_per_token\":10},"
 	"{\"name\":\"surname\",\"type\":\"text\",\"bits_per_token\":10},"
 	"{\"name\":\"date_of_birth\",\"type\":\"date\",\"bits_per_token\":10}]}";
-static const char SECRET[] = "0123456789abcdef0123456789abcdef";
+/* 64 distinct bytes, none printable: what `head -c 32 /dev/urandom` gives in spirit (link
+ * refuses printable secrets and low-entropy ones); no CR, LF or NUL, for the form below */
+static unsigned char SECRET[64];
 
 /*
  * The export must be what `duress link encode` makes of the same people
@@ -676,15 +678,22 @@ static void test_serve_link_export(void **state)
 		assert_true(fx_json_str(r.body, "id", ids[i], sizeof(ids[i])));
 		hc_free(&r);
 	}
+	for (size_t i = 0; i < sizeof(SECRET); i++)
+		SECRET[i] = (unsigned char)(0x80 + i);
 	n = (size_t)snprintf(body, sizeof(body),
 			     "--B0UND\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
 			     "--B0UND\r\nContent-Disposition: form-data; name=\"schema\"; "
 			     "filename=\"s.json\"\r\nContent-Type: application/json\r\n\r\n%s\r\n"
 			     "--B0UND\r\nContent-Disposition: form-data; name=\"secret\"; "
-			     "filename=\"k\"\r\n\r\n%s\n\r\n--B0UND--\r\n",
-			     CSRF + strlen("X-CSRF-Token: "), SCHEMA, SECRET);
-	snprintf(ct, sizeof(ct), "multipart/form-data; boundary=B0UND");
-	assert_int_equal(req("POST", "/export/link", COOKIE, NULL, ct, body, &r), 0);
+			     "filename=\"k\"\r\n\r\n", CSRF + strlen("X-CSRF-Token: "), SCHEMA);
+	memcpy(body + n, SECRET, sizeof(SECRET));
+	n += sizeof(SECRET);
+	n += (size_t)snprintf(body + n, sizeof(body) - n, "\n\r\n--B0UND--\r\n");
+	snprintf(ct, sizeof(ct), "Content-Type: multipart/form-data; boundary=B0UND");
+	{
+		const char *h[] = { COOKIE, ct, NULL };
+		assert_int_equal(hc_request(F.port, "POST", "/export/link", h, body, n, &r), 0);
+	}
 	assert_int_equal(r.status, 200);
 	assert_non_null(hc_header(&r, "Content-Type", t, sizeof(t)));
 	assert_string_equal(t, "application/octet-stream");
@@ -697,8 +706,7 @@ static void test_serve_link_export(void **state)
 		n += (size_t)snprintf(body + n, sizeof(body) - n, "%s,%s,%s,%s\n", ids[i], people[i][0],
 				      people[i][1], people[i][2]);
 	assert_int_equal(dur_csv_parse(body, n, "people.csv", NULL, &csv, NULL), 0);
-	assert_int_equal(dur_link_key_alloc(schema, (const unsigned char *)SECRET, strlen(SECRET),
-					    &key, NULL), 0);
+	assert_int_equal(dur_link_key_alloc(schema, SECRET, sizeof(SECRET), &key, NULL), 0);
 	assert_int_equal(dur_link_encode_csv(schema, key, csv, "people.csv", "id", &want, NULL, NULL),
 			 0);
 	assert_int_equal(got->n, 3);
@@ -712,7 +720,8 @@ static void test_serve_link_export(void **state)
 				    want->words * sizeof(uint64_t));
 	}
 	/* without the token, or a secret too short: refused */
-	assert_int_equal(req("POST", "/export/link", COOKIE, NULL, ct,
+	assert_int_equal(req("POST", "/export/link", COOKIE, NULL,
+			     "multipart/form-data; boundary=B0UND",
 			     "--B0UND\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nx\r\n"
 			     "--B0UND--\r\n", &r), 0);
 	assert_int_equal(r.status, 403);
