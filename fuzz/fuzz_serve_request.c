@@ -78,6 +78,8 @@ static int login(void)
 	return ok ? 0 : -1;
 }
 
+static char parent[128];
+
 static void teardown(void)
 {
 	char p[256];
@@ -92,6 +94,7 @@ static void teardown(void)
 	snprintf(p, sizeof(p), "%s/" DUR_STORE_FILE "-shm", dir);
 	unlink(p);
 	rmdir(dir);
+	rmdir(parent);
 }
 
 static int setup(void)
@@ -115,6 +118,7 @@ static int setup(void)
 	p.max_body = 64 << 10;
 	if (!mkdtemp(tmpl))
 		return -1;
+	snprintf(parent, sizeof(parent), "%s", tmpl);
 	snprintf(dir, sizeof(dir), "%s/s", tmpl);
 	if (dur_store_create(dir, "ana", (const unsigned char *)PW, strlen(PW), &sp, NULL) ||
 	    dur_store_open(dir, &sp, &store, NULL) || dur_serve_alloc(store, set, &p, &srv, NULL) ||
@@ -192,6 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    dur_framework_set_load_bank(set, FUZZ_BANK, strlen(FUZZ_BANK), "bank", NULL) ||
 		    dur_framework_set_add(set, FUZZ_FW, strlen(FUZZ_FW), "fw", NULL) || setup())
 			abort();
+		atexit(teardown);   /* leave no store behind in /tmp */
 	}
 	if (size < 2)
 		return 0;

@@ -33,6 +33,8 @@ run(['serve', '--add-user', WORKER, '--role', 'worker', '--user', COORD, '--data
 // The server, on a free port; its first line says where.
 const server = spawn(duress, ['serve', '--data', data, '--listen', '127.0.0.1:0'],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
+// however this script ends, the server it started ends with it
+process.on('exit', () => { if (server.exitCode === null) server.kill('SIGKILL'); });
 const base = await new Promise((ok, fail) => {
   let out = '';
   server.stdout.on('data', d => {
