@@ -282,7 +282,18 @@ void srv_page_end(struct dur_buf *b, struct srv_req *r, int status)
 
 	dur_buf_puts(b, "</main>\n<footer>\n<p>");
 	srv_ht(b, r, DUR_N_("A screening guides next steps. It is not a legal finding."));
-	dur_buf_puts(b, "</p>\n</footer>\n</body>\n</html>\n");
+	dur_buf_puts(b, "</p>\n");
+	if (r->have_session) {
+		unsigned long minutes = (r->srv->p.idle_timeout + 59) / 60;
+		dur_buf_puts(b, "<p>");
+		srv_htf(b, r, srv_trn(r, SRV_NP_("For safety, you are logged out after %lu minute "
+						 "without use, and the case list is locked.",
+						 "For safety, you are logged out after %lu minutes "
+						 "without use, and the case list is locked."), minutes),
+			minutes);
+		dur_buf_puts(b, "</p>\n");
+	}
+	dur_buf_puts(b, "</footer>\n</body>\n</html>\n");
 	if (dur_buf_finish(b, &page, NULL) != DUR_OK) {
 		r->resp->status = 500;
 		return;
