@@ -29,6 +29,7 @@ const struct cli_command cli_commands[] = {
 	CMD(simulate, simulate),
 	CMD(reproduce, reproduce),
 	CMD(report, report),
+	CMD(serve, serve),
 	CMD(version, version),
 	END
 };

@@ -20,6 +20,7 @@ CLI_COMMAND(estimate);
 CLI_COMMAND(simulate);
 CLI_COMMAND(reproduce);
 CLI_COMMAND(report);
+CLI_COMMAND(serve);
 CLI_COMMAND(version);
 
 #endif
