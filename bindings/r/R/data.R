@@ -43,8 +43,13 @@ list_values <- function(v, name) {
         name, typeof(v), call = NULL)
 }
 
-# The CSV bytes (raw) of data frame `x`, in either form, and the columns used.
-capture_csv <- function(x, lists = NULL, by = NULL) {
+# The CSV bytes (raw) of data frame `x`, in either form: every column in
+# its order (so that a data frame read from a file gives back that file's
+# bytes), `count` and `id` as they are, the stratum column `by` as text,
+# every other column as list values.  Which columns are lists is the
+# library's to decide (all but count, id and the stratum column, or the
+# `lists` parameter), as on the command line.
+capture_csv <- function(x, by = NULL) {
   if (is.matrix(x))
     x <- as.data.frame(x, stringsAsFactors = FALSE)
   if (!is.data.frame(x))
@@ -55,43 +60,31 @@ capture_csv <- function(x, lists = NULL, by = NULL) {
     .fail("every column of the data needs a name", call = NULL)
   if (anyDuplicated(nms))
     .fail("the column '%s' appears twice", nms[anyDuplicated(nms)], call = NULL)
-  aggregated <- "count" %in% nms
   if (!is.null(by) && !(is.character(by) && length(by) == 1L && !is.na(by)))
     .fail("'by' is the name of one column", call = NULL)
   if (!is.null(by) && !(by %in% nms))
     .fail("there is no column '%s' to estimate by", by, call = NULL)
-  if (is.null(lists)) {
-    lists <- setdiff(nms, c("count", "id", by))
-  } else {
-    if (!is.character(lists) || anyNA(lists))
-      .fail("'lists' names the list columns", call = NULL)
-    miss <- setdiff(lists, nms)
-    if (length(miss))
-      .fail("there is no list column '%s'", miss[1L], call = NULL)
-  }
-  cols <- lapply(lists, function(l) list_values(x[[l]], l))
-  header <- lists
-  if (aggregated) {
-    cnt <- x[["count"]]
-    if (is.factor(cnt) || is.character(cnt))
-      cnt <- suppressWarnings(as.numeric(as.character(cnt)))
-    if (!is.numeric(cnt))
-      .fail("the column 'count' must be numeric", call = NULL)
-    cnt <- sprintf("%.15g", as.double(cnt))
-    cols <- c(cols, list(cnt))
-    header <- c(header, "count")
-  } else if ("id" %in% nms) {
-    cols <- c(list(csv_quote(x[["id"]])), cols)
-    header <- c("id", header)
-  }
-  if (!is.null(by)) {
-    b <- x[[by]]
-    if (anyNA(b))
-      .fail("the stratum column '%s' has missing values", by, call = NULL)
-    cols <- c(cols, list(csv_quote(as.character(b))))
-    header <- c(header, by)
-  }
+  cols <- lapply(nms, function(k) {
+    v <- x[[k]]
+    if (k == "count") {
+      if (is.factor(v) || is.character(v))
+        v <- suppressWarnings(as.numeric(as.character(v)))
+      if (!is.numeric(v))
+        .fail("the column 'count' must be numeric", call = NULL)
+      out <- sprintf("%.15g", as.double(v))
+      out[is.na(v)] <- "NA"
+      out
+    } else if (k == "id") {
+      csv_quote(v)
+    } else if (!is.null(by) && k == by) {
+      if (anyNA(v))
+        .fail("the stratum column '%s' has missing values", by, call = NULL)
+      csv_quote(as.character(v))
+    } else {
+      list_values(v, k)
+    }
+  })
   rows <- if (nrow(x)) do.call(paste, c(cols, sep = ",")) else character()
-  text <- paste0(paste(c(paste(csv_quote(header), collapse = ","), rows), collapse = "\n"), "\n")
-  list(bytes = charToRaw(enc2utf8(text)), lists = lists, form = if (aggregated) "aggregated" else "individual")
+  text <- paste0(paste(c(paste(csv_quote(nms), collapse = ","), rows), collapse = "\n"), "\n")
+  charToRaw(enc2utf8(text))
 }

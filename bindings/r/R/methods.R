@@ -43,7 +43,7 @@ table_lines <- function(t, indent = "") {
 #' gives the text of `duress estimate` on the command line (every figure,
 #' the cells, the diagnostics and the warnings).
 #'
-#' @param x,object an object returned by [mse()].
+#' @param x an object returned by [mse()].
 #' @param full the library's whole text report instead of the short form.
 #' @param ... not used.
 #' @return `format()`: a character vector of lines.  `print()`: `x`,
@@ -182,6 +182,7 @@ as.data.frame.duress_mse <- function(x, row.names = NULL, optional = FALSE,
                     level = vapply(tabs, function(t) num(t$interval$level), 0),
                     interval = vapply(tabs, function(t) as.character(t$interval$method), ""),
                     stringsAsFactors = FALSE)
+    rownames(d) <- NULL
     return(d)
   }
   if (what == "replicates") {

@@ -41,7 +41,10 @@
 #' @param by capture histories: a column whose values are strata; each
 #'   stratum is estimated as well as the whole.
 #' @param lists the list columns to use (default: every column but `count`,
-#'   `id` and `by`).
+#'   `id` and `by`).  The other lists are left out, and the people seen only
+#'   on them are then among those no list saw (in a capture table, their
+#'   counts are summed out); the data estimated, and recorded in the
+#'   manifest, are the data on these lists.
 #' @param compare also estimate with every method, side by side.
 #' @param diagnostics compute list omission and the shared-catchability
 #'   diagnostic.
@@ -116,10 +119,14 @@ mse <- function(x, model = "stepwise", interval = "bca", level = 0.95, B = 1000,
                  bootstrap = scalar_num(B, "B", call),
                  seed = seed_text(seed, call),
                  threads = as.integer(scalar_num(threads, "threads", call)),
-                 by = by, lists = NULL,
+                 by = by,
+                 lists = NULL,
                  compare = isTRUE(compare), diagnostics = isTRUE(diagnostics))
-  data <- capture_csv(x, lists = lists, by = by)
-  fit <- run_estimate(data$bytes, name, params, progress, call)
+  if (!is.null(lists)) {
+    lists_text(lists, call)
+    x <- keep_lists(x, lists, by, call)
+  }
+  fit <- run_estimate(capture_csv(x, by = by), name, params, progress, call)
   signal_warnings(fit, call)
   fit
 }
@@ -128,6 +135,40 @@ scalar_chr <- function(v, what, call) {
   if (!is.character(v) || length(v) != 1L || is.na(v))
     .fail("'%s' must be one string", what, call = call)
   enc2utf8(v)
+}
+
+lists_text <- function(lists, call) {
+  if (!is.character(lists) || !length(lists) || anyNA(lists) || any(grepl(",", lists)))
+    .fail("'lists' names the list columns", call = call)
+  enc2utf8(paste(lists, collapse = ","))
+}
+
+# The data on fewer lists: the other lists' columns left out, and the
+# people seen only on them dropped (they are then among those no list
+# saw) - in a capture table their counts are summed out.  Other columns
+# of capture histories (id, the stratum column) stay.
+keep_lists <- function(x, lists, by, call) {
+  if (is.matrix(x))
+    x <- as.data.frame(x, stringsAsFactors = FALSE)
+  if (!is.data.frame(x))
+    return(x)
+  miss <- setdiff(lists, names(x))
+  if (length(miss))
+    .fail("there is no list column '%s'", miss[1L], call = call)
+  on <- function(d) Reduce(`|`, lapply(lists, function(l) list_values(d[[l]], l) == "1"))
+  if ("count" %in% names(x)) {
+    key <- do.call(paste, c(lapply(lists, function(l) list_values(x[[l]], l)), sep = ","))
+    first <- !duplicated(key)
+    out <- x[first, lists, drop = FALSE]
+    out$count <- as.vector(tapply(as.double(x[["count"]]), factor(key, levels = key[first]),
+                                  sum))
+  } else {
+    out <- x[, intersect(names(x), c("id", lists, by)), drop = FALSE]
+  }
+  seen <- on(out)
+  out <- out[seen | is.na(seen), , drop = FALSE]
+  rownames(out) <- NULL
+  out
 }
 
 scalar_num <- function(v, what, call) {
@@ -254,6 +295,9 @@ mse_table <- function(r) {
   out$omission <- rows(d$list_omission, function(o)
     list(list = o$list, estimate = num(o$estimate), lower = num(o$lower), upper = num(o$upper),
          reason = if (is.null(o$reason)) NA_character_ else o$reason))
+  for (k in c("comparison", "omission"))
+    if (!is.null(out[[k]]) && all(is.na(out[[k]]$reason)))
+      out[[k]]$reason <- NULL
   out$catchability <- d$catchability
   if (!is.null(r$posterior)) {
     po <- r$posterior
@@ -344,9 +388,8 @@ print.duress_comparison <- function(x, digits = 2L, ...) {
   for (k in c("estimate", "lower", "upper", "se"))
     d[[k]] <- ifelse(is.na(d[[k]]), "-", formatC(d[[k]], format = "f", digits = digits,
                                                   big.mark = ","))
-  d$reason[is.na(d$reason)] <- ""
-  if (all(d$reason == ""))
-    d$reason <- NULL
+  if (!is.null(d$reason))
+    d$reason[is.na(d$reason)] <- ""
   print(d, right = FALSE, row.names = FALSE)
   invisible(x)
 }

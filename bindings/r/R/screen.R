@@ -100,6 +100,12 @@ answer_codes <- function(v, fact, call) {
 print.duress_screening <- function(x, ...) {
   d <- as.data.frame(unclass(x), stringsAsFactors = FALSE)[, c("case_id", "framework",
                                                                "verdict", "would_change_if")]
+  # the unanswered questions that could change a verdict: how many, and the first
+  n <- ifelse(nzchar(d$would_change_if),
+              lengths(strsplit(d$would_change_if, ", ", fixed = TRUE)), 0L)
+  first <- sub(",.*", "", d$would_change_if)
+  d$would_change_if <- ifelse(n == 0L, "", ifelse(n == 1L, first,
+                              sprintf("%s and %d more", first, n - 1L)))
   print(d, right = FALSE, row.names = FALSE)
   cat("\nA screening guides next steps; it is not a legal finding.\n")
   invisible(x)
