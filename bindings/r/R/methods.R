@@ -96,6 +96,7 @@ summary.duress_mse <- function(object, ...) {
                  interval = object$interval,
                  steps = object$steps, terms = object$terms,
                  empty_overlaps = object$empty_overlaps, fit = object$fit,
+                 candidates = object$candidates,
                  comparison = object$comparison, omission = object$omission,
                  catchability = object$catchability, posterior = object$posterior,
                  warnings = object$warnings),
@@ -121,8 +122,14 @@ print.summary.duress_mse <- function(x, digits = max(3L, getOption("digits") - 3
     cat("Empty overlaps (cells removed):", paste(x$empty_overlaps, collapse = ", "), "\n")
   if (length(x$fit)) {
     cat("\nFit:\n")
-    f <- unlist(x$fit)
-    print(f, digits = digits + 4L)
+    f <- vapply(x$fit, function(v) format(v, digits = digits + 6L, big.mark = ","), "")
+    print(noquote(f))
+  }
+  if (!is.null(x$candidates)) {
+    cat("\nModels compared (best first):\n")
+    print(utils::head(x$candidates, 5L), digits = digits + 2L, row.names = FALSE)
+    if (nrow(x$candidates) > 5L)
+      cat(sprintf("... and %d more (see $candidates)\n", nrow(x$candidates) - 5L))
   }
   if (!is.null(x$posterior)) {
     cat("\nPosterior mean:", format(x$posterior$mean, digits = digits + 5L), "\n")

@@ -276,7 +276,9 @@ mse_table <- function(r) {
     out$cells$fitted <- vapply(r$cells, function(c) num(c$fitted), 0)
   }
   out$candidates <- rows(r$candidates, function(c) {
-    v <- list(model = paste(chr(if (is.null(c$cliques)) c$terms else c$cliques), collapse = ","))
+    # log-linear terms "A:B,C:D"; a graph's cliques "[A,B,C][C,D]"
+    v <- list(model = if (is.null(c$cliques)) paste(chr(c$terms), collapse = ",")
+                      else paste0("[", chr(c$cliques), "]", collapse = ""))
     for (k in setdiff(names(c), c("terms", "cliques")))
       v[[k]] <- num(c[[k]])
     v
