@@ -11,7 +11,7 @@ CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
 .PHONY: all setup setup-test build run check test test-asan fuzz bench valgrind clean \
-	install uninstall man check-r
+	install uninstall man fuzz-long check-r
 
 all: build
 
@@ -45,7 +45,15 @@ valgrind: setup-test build
 fuzz: setup-test
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDUR_FUZZ=ON -DDUR_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	cd $(FUZZ_BUILD) && ctest --output-on-failure -L fuzz -j $(JOBS)
 	sh scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Each fuzz target for an hour (FUZZ_LONG_SECONDS), with its figures.
+FUZZ_LONG_SECONDS ?= 3600
+fuzz-long: setup-test
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDUR_FUZZ=ON -DDUR_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	sh scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_LONG_SECONDS)
 
 bench: build
 	sh scripts/bench.sh $(BUILD)

@@ -26,9 +26,10 @@ struct opts {
 #define O(f) offsetof(struct opts, f)
 static const struct cli_opt options[] = {
 	{ "method", 0, OPT_CHOICE, "M", "'loglinear' (default: the log-linear and closed-\n"
-	  "population models of --model), or 'bma' (Bayesian averaging\n"
-	  "over every decomposable graphical model, as dga)", O(method), 0, 0, 0,
-	  "loglinear|closed|bma" },
+	  "population models of --model), 'lcmcr' (Bayesian latent\n"
+	  "classes, as LCMCR: people differ in catchability) or 'bma'\n"
+	  "(Bayesian averaging over every decomposable graphical model,\n"
+	  "as dga)", O(method), 0, 0, 0, "loglinear|closed|lcmcr|bma" },
 	{ "model", 0, OPT_STRING, "M", "the model: 'stepwise' (default; SparseMSE's rule),\n"
 	  "'main' (lists independent), 'all-pairs', or the two-list\n"
 	  "terms to include, e.g. 'LA:NG,PF:NCA'; or a closed-population\n"

@@ -16,15 +16,18 @@
 #include <duress/csv.h>
 #include <duress/link.h>
 #include <duress/provenance.h>
+#include <duress/table.h>
 
 #define LINK_MAX_INPUT ((size_t)1 << 30)
 #define LINK_MAX_LISTS 30
 
 struct opts {
 	const char *schema, *secret, *id_column, *output, *pairs, *histories, *table, *names;
-	const char *kernel, *manifest, *sep;
+	const char *kernel, *manifest, *sep, *draws;
 	double threshold, bridge;
-	int quiet, force;
+	unsigned long threads, table_draws;
+	uint64_t seed;
+	int quiet, force, no_blocking, weakest;
 };
 
 #define O(f) offsetof(struct opts, f)
@@ -34,17 +37,21 @@ struct opts {
 		    O(force), 0, 0, 0, NULL }
 #define OPT_OUTPUTS \
 	{ "threshold", 0, OPT_DOUBLE, "T", "accept pairs scoring at least T (match: Dice, default\n" \
-	  "the schema's threshold; plain/dedup: match probability,\n" \
-	  "default the schema's plain.threshold)", O(threshold), 0, 1, 0, NULL }, \
+	  "chosen from the scores, else the schema's threshold;\n" \
+	  "plain/dedup: match probability, default the schema's\n" \
+	  "plain.threshold)", O(threshold), 0, 1, 0, NULL }, \
 	{ "bridge-threshold", 0, OPT_DOUBLE, "B", "refuse to join records into one person when two\n" \
-	  "of them score below B (default: the schema's\n" \
-	  "bridge_threshold for match, 0.01 for plain and dedup)", O(bridge), 0, 1, 0, NULL }, \
+	  "of them score below B (default for match: from the\n" \
+	  "scores, else the schema's bridge_threshold; 0.01 for\n" \
+	  "plain and dedup)", O(bridge), 0, 1, 0, NULL }, \
 	{ "names", 0, OPT_STRING, "A,B,...", "list names (default: the files' base names)", \
 	  O(names), 0, 0, 0, NULL }, \
 	{ "pairs", 0, OPT_STRING, "FILE", "write list_a,id_a,list_b,id_b,score", O(pairs), 0, 0, 0, \
 	  NULL }, \
 	{ "histories", 0, OPT_STRING, "FILE", "write one row per person, 0/1 per list (for\n" \
 	  "estimate)", O(histories), 0, 0, 0, NULL }, \
+	{ "histories-weakest", 0, OPT_FLAG, NULL, "add a column link_weakest to --histories: each\n" \
+	  "person's least sure link", O(weakest), 0, 0, 0, NULL }, \
 	{ "table", 0, OPT_STRING, "FILE", "write the aggregated capture table (list names, count)", \
 	  O(table), 0, 0, 0, NULL }, \
 	{ "quiet", 'q', OPT_FLAG, NULL, "no summary", O(quiet), 0, 0, 0, NULL }, \
@@ -53,7 +60,8 @@ struct opts {
 static const struct cli_opt encode_opts[] = {
 	OPT_SCHEMA,
 	{ "secret-file", 0, OPT_STRING, "K", "the shared secret, from file K or '-' for stdin\n"
-	  "(never on the command line; at least 16 bytes)", O(secret), 0, 0, 0, NULL },
+	  "(never on the command line; 32 random bytes: head -c 32\n"
+	  "/dev/urandom > secret.key)", O(secret), 0, 0, 0, NULL },
 	{ "id-column", 0, OPT_STRING, "NAME", "the column of record ids (default: the schema's\n"
 	  "id_column, else the record number)", O(id_column), 0, 0, 0, NULL },
 	CLI_OPT_SEP(sep),
@@ -69,6 +77,15 @@ static const struct cli_opt match_opts[] = {
 	  "results, at different speeds)", O(kernel), 0, 0, 0, "auto|portable|popcnt|avx2|avx512" },
 	{ "manifest", 0, OPT_STRING, "FILE", "also write a provenance manifest", O(manifest), 0, 0,
 	  0, NULL },
+	{ "threads", 0, OPT_ULONG, "N", "threads to score with (default: every core); the\n"
+	  "result is the same for any N", O(threads), 1, 256, 0, NULL },
+	{ "no-blocking", 0, OPT_FLAG, NULL, "score all pairs, not only those that share a\n"
+	  "blocking key", O(no_blocking), 0, 0, 0, NULL },
+	{ "table-draws", 0, OPT_ULONG, "N", "write N capture tables drawn from the link\n"
+	  "probabilities to --draws FILE (draw,<lists>,count)", O(table_draws), 1, 100000, 0,
+	  NULL },
+	{ "draws", 0, OPT_STRING, "FILE", "where --table-draws writes", O(draws), 0, 0, 0, NULL },
+	{ "seed", 0, OPT_U64, "S", "seed of the draws (default 1)", O(seed), 0, 0, 0, NULL },
 	{ NULL, 0, 0, NULL, NULL, 0, 0, 0, 0, NULL }
 };
 static const struct cli_opt plain_opts[] = {
@@ -236,20 +253,54 @@ static int list_names(const char *cmd, const struct opts *o, const char *const *
 	return 0;
 }
 
-/* The result's outputs (and a manifest), committed together. */
+/* --table-draws: "draw,<lists>,count", the rows of each drawn table as
+   dur_table_write_csv writes them, with the draw's number in front. */
+static dur_err write_draws(struct dur_table **t, size_t n, FILE *f, struct dur_error *err)
+{
+	for (size_t d = 0; d < n; d++) {
+		char *buf = NULL, *line, *save = NULL;
+		size_t len = 0;
+		FILE *mf = open_memstream(&buf, &len);
+		int first = 1;
+		if (!mf)
+			return dur_error_set(err, DUR_ENOMEM, "out of memory");
+		if (dur_table_write_csv(t[d], mf, err)) {
+			fclose(mf);
+			free(buf);
+			return err->code;
+		}
+		fclose(mf);
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (first && d == 0)
+				fprintf(f, "draw,%s\n", line);
+			else if (!first)
+				fprintf(f, "%zu,%s\n", d + 1, line);
+			first = 0;
+		}
+		free(buf);
+	}
+	return DUR_OK;
+}
+
+/* The result's outputs (and a manifest and drawn tables), committed together. */
 static dur_err write_outputs(const struct opts *o, const struct dur_link_result *r,
-			     const char *manifest_text, struct dur_error *err)
+			     const char *manifest_text, struct dur_table **draws,
+			     struct dur_error *err)
 {
 	struct cli_outs outs = { 0 };
 	const char *path[3] = { o->pairs, o->histories, o->table };
 	dur_err (*fn[3])(const struct dur_link_result *, FILE *, struct dur_error *) = {
-		dur_link_write_pairs, dur_link_write_histories, dur_link_write_table };
+		dur_link_write_pairs, o->weakest ? dur_link_write_histories_weakest
+				    : dur_link_write_histories, dur_link_write_table };
 	FILE *f;
 
 	outs.force = o->force;
 	for (int i = 0; i < 3; i++)
 		if (path[i] && (cli_outs_open(&outs, path[i], &f, err) || fn[i](r, f, err)))
 			goto fail;
+	if (draws && (cli_outs_open(&outs, o->draws, &f, err) ||
+		      write_draws(draws, o->table_draws, f, err)))
+		goto fail;
 	if (manifest_text) {
 		if (cli_outs_open(&outs, o->manifest, &f, err))
 			goto fail;
@@ -267,10 +318,11 @@ fail:
 static FILE *summary_stream(const struct opts *o)
 {
 	return (o->pairs && !strcmp(o->pairs, "-")) || (o->histories && !strcmp(o->histories, "-")) ||
-	       (o->table && !strcmp(o->table, "-")) ? stderr : stdout;
+	       (o->table && !strcmp(o->table, "-")) || (o->draws && !strcmp(o->draws, "-")) ?
+	       stderr : stdout;
 }
 
-static void summary(const struct opts *o, const struct dur_link_result *r)
+static void summary(const struct opts *o, const struct dur_link_result *r, int given_threshold)
 {
 	FILE *f = summary_stream(o);
 	size_t n = 0;
@@ -284,6 +336,13 @@ static void summary(const struct opts *o, const struct dur_link_result *r)
 		fprintf(f, ", %zu weak bridge%s refused", r->bridges_refused,
 			r->bridges_refused == 1 ? "" : "s");
 	fputc('\n', f);
+	if (r->all_pairs)
+		fprintf(f, "threshold %.4f (%s), %zu of %zu pairs scored%s\n", r->fit.threshold,
+			given_threshold ? "given" :
+			r->fit.fitted && r->fit.separated ? "chosen from the scores" :
+			r->fit.fitted ? "the schema's: the scores show no group of matches" :
+			"the schema's: too few records to choose one", r->comparisons, r->all_pairs,
+			r->truncated ? " (some records had more candidates than were kept)" : "");
 }
 
 static dur_err match_manifest(const struct opts *o, const struct dur_link_match_params *p,
@@ -328,6 +387,7 @@ static int link_run(const struct cli_spec *spec, int mode, int argc, char **argv
 	const char *in[LINK_MAX_LISTS];
 	struct dur_link_result *r = NULL;
 	struct dur_link_fs_model model;
+	struct dur_table **draws = NULL;
 	uint64_t given;
 	int n, rc;
 
@@ -336,8 +396,10 @@ static int link_run(const struct cli_spec *spec, int mode, int argc, char **argv
 	if (!o.schema)
 		return cli_usage_error(spec->name, "--schema is required");
 	if ((o.pairs && !strcmp(o.pairs, "-")) + (o.histories && !strcmp(o.histories, "-")) +
-	    (o.table && !strcmp(o.table, "-")) > 1)
+	    (o.table && !strcmp(o.table, "-")) + (o.draws && !strcmp(o.draws, "-")) > 1)
 		return cli_usage_error(spec->name, "only one output can go to standard output");
+	if (!o.table_draws != !o.draws)
+		return cli_usage_error(spec->name, "--table-draws N and --draws FILE go together");
 	if ((rc = list_names(spec->name, &o, in, n, names)) != 0)
 		goto out;
 	rc = EXIT_FAIL;
@@ -352,20 +414,23 @@ static int link_run(const struct cli_spec *spec, int mode, int argc, char **argv
 			goto fail;
 	if (mode == 0) {
 		struct dur_link_match_params p = dur_link_match_default_params(s);
-		if (cli_given(spec, given, "threshold")) {
+		if (cli_given(spec, given, "threshold"))
 			p.threshold = o.threshold;
-			if (p.bridge_threshold > p.threshold)
-				p.bridge_threshold = o.threshold - 0.1 > 0 ? o.threshold - 0.1 : 0;
-		}
 		if (cli_given(spec, given, "bridge-threshold"))
 			p.bridge_threshold = o.bridge;
+		p.threads = (unsigned)o.threads;
+		p.blocking = !o.no_blocking;
 		for (int k = 0; o.kernel && k <= DUR_LINK_KERNEL_AVX512; k++)
 			if (strcmp(o.kernel, dur_link_kernel_name((enum dur_link_kernel)k)) == 0)
 				p.kernel = (enum dur_link_kernel)k;
 		if (dur_link_match((const struct dur_link_encodings *const *)enc,
 				   (const char *const *)names, (size_t)n, &p, &r, &err) ||
 		    (o.manifest && match_manifest(&o, &p, in, bufs, lens, names, n, schema_buf,
-						  schema_len, r, &mtext, &err)))
+						  schema_len, r, &mtext, &err)) ||
+		    (o.table_draws && dur_link_draw_tables(r, (const struct dur_link_encodings *const *)
+							   enc, o.table_draws,
+							   cli_given(spec, given, "seed") ? o.seed : 1,
+							   &draws, &err)))
 			goto fail;
 	} else {
 		struct dur_link_fs_params p = dur_link_fs_default_params(s);
@@ -386,9 +451,9 @@ static int link_run(const struct cli_spec *spec, int mode, int argc, char **argv
 					       &p, &r, &model, &err))
 			goto fail;
 	}
-	if (write_outputs(&o, r, mtext, &err))
+	if (write_outputs(&o, r, mtext, draws, &err))
 		goto fail;
-	summary(&o, r);
+	summary(&o, r, cli_given(spec, given, "threshold"));
 	if (mode != 0 && !o.quiet)
 		fprintf(summary_stream(&o), "EM: %zu iterations, share of candidate pairs that match %.4f\n",
 			model.iterations, model.lambda);
@@ -408,6 +473,10 @@ out:
 	}
 	free(schema_buf);
 	free(mtext);
+	if (draws)
+		for (unsigned long d = 0; d < o.table_draws; d++)
+			dur_table_free(draws[d]);
+	free(draws);
 	dur_link_result_free(r);
 	dur_link_schema_free(s);
 	return rc;

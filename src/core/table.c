@@ -312,6 +312,10 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 		long li = (long)i;
 		if (li == countcol || li == bycol || (countcol < 0 && li == idcol))
 			continue;
+		/* how sure a person's links are (link match --histories-weakest): a
+		 * figure about the linkage, not a list */
+		if (countcol < 0 && strcmp(hdr->field[i], "link_weakest") == 0)
+			continue;
 		if (params->lists && !csl_has(params->lists, hdr->field[i])) {
 			if (countcol >= 0) {
 				rc = dur_error_set(err, DUR_EPARSE,

@@ -21,8 +21,14 @@ json_t *dur_link_match_params_to_json(const struct dur_link_match_params *p,
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_string(names[i]));
 	jx_set(j, "names", a);
+	/* 0: chosen from the scores (which gives the same again) */
 	jx_set(j, "threshold", json_real(p->threshold));
 	jx_set(j, "bridge_threshold", json_real(p->bridge_threshold));
+	jx_set(j, "blocking", json_boolean(p->blocking));
+	/* what the threshold falls back on when the scores cannot choose one
+	   (the schema's): needed to run the match again */
+	jx_set(j, "fallback", json_real(p->fallback));
+	jx_set(j, "fallback_bridge", json_real(p->fallback_bridge));
 	return j;
 }
 
@@ -30,7 +36,8 @@ dur_err dur_link_match_params_from_json(const json_t *j, struct dur_link_match_p
 					const char **names, size_t max, size_t *n,
 					struct dur_error *err)
 {
-	static const char *const keys[] = { "names", "threshold", "bridge_threshold", NULL };
+	static const char *const keys[] = { "names", "threshold", "bridge_threshold", "blocking",
+		"fallback", "fallback_bridge", NULL };
 	struct jx c = { NULL, err };
 	json_t *a, *v;
 	size_t i;
@@ -54,9 +61,19 @@ dur_err dur_link_match_params_from_json(const json_t *j, struct dur_link_match_p
 		names[i] = json_string_value(v);
 	}
 	*n = json_array_size(a);
-	if (!(p->threshold > 0 && p->threshold <= 1))
-		return dur_error_set(err, DUR_EPARSE, "parameters.threshold: must be above 0 and at "
-				     "most 1");
+	if ((json_object_get(j, "blocking") &&
+	     (rc = jx_bool(&c, j, "parameters", "blocking", &p->blocking))) ||
+	    (json_object_get(j, "fallback") &&
+	     (rc = jx_number(&c, j, "parameters", "fallback", &p->fallback))) ||
+	    (json_object_get(j, "fallback_bridge") &&
+	     (rc = jx_number(&c, j, "parameters", "fallback_bridge", &p->fallback_bridge))))
+		return rc;
+	if (!(p->fallback > 0 && p->fallback <= 1) ||
+	    !(p->fallback_bridge >= 0 && p->fallback_bridge <= 1))
+		return dur_error_set(err, DUR_EPARSE, "parameters.fallback: must be within 0 to 1");
+	if (!(p->threshold >= 0 && p->threshold <= 1))
+		return dur_error_set(err, DUR_EPARSE, "parameters.threshold: must be from 0 (chosen "
+				     "from the scores) to 1");
 	if (!(p->bridge_threshold >= 0 && p->bridge_threshold <= 1))
 		return dur_error_set(err, DUR_EPARSE, "parameters.bridge_threshold: must be from 0 "
 				     "to 1");
@@ -102,7 +119,8 @@ json_t *dur_link_result_json(const struct dur_link_result *r,
 	json_t *counts = json_array(), *scores = json_object();
 	struct dur_table *t = NULL;
 	size_t bins[SCORE_BINS] = { 0 };
-	double lo = p->threshold;
+	/* the threshold used (chosen from the scores unless given) */
+	double lo = r->fit.threshold > 0 ? r->fit.threshold : p->threshold;
 
 	jx_set(j, "format", json_string(DUR_LINK_MATCH_FORMAT));
 	jx_set(j, "format_version", json_integer(DUR_LINK_MATCH_FORMAT_VERSION));
@@ -111,8 +129,9 @@ json_t *dur_link_result_json(const struct dur_link_result *r,
 						       (json_int_t)r->nrec[l]));
 	}
 	jx_set(j, "lists", lists);
-	jx_set(j, "threshold", json_real(p->threshold));
-	jx_set(j, "bridge_threshold", json_real(p->bridge_threshold));
+	jx_set(j, "threshold", json_real(lo));
+	jx_set(j, "bridge_threshold", json_real(r->fit.bridge > 0 ? r->fit.bridge
+						: p->bridge_threshold));
 	jx_set(j, "comparisons", json_integer((json_int_t)r->comparisons));
 	jx_set(j, "linked_pairs", json_integer((json_int_t)r->npairs));
 	jx_set(j, "people", json_integer((json_int_t)r->nclusters));

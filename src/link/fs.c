@@ -551,6 +551,8 @@ static dur_err fs_run(struct fs_job *j, uint32_t la, uint32_t lb, struct dur_lin
 			out[k].list_b = lb;
 			out[k].rec_a = (uint32_t)(cand.v[i] >> 32);
 			out[k].rec_b = (uint32_t)(cand.v[i] & 0xffffffffu);
+			out[k].prob = -1.0;
+			out[k].best = 1;
 			out[k++].score = w;
 		}
 	}
@@ -637,6 +639,7 @@ static void pairs_to_prob(struct dur_link_pair *p, size_t n, const struct fs_ctx
 		const struct fs_job *j = c->dedup ? &c->jobs[0]
 						  : &c->jobs[p[i].list_a * c->nlists + p[i].list_b];
 		p[i].score = weight_to_prob(j->md.lambda, p[i].score);
+		p[i].prob = p[i].score;
 	}
 }
 

@@ -12,6 +12,9 @@
 #define LINK_MAX_FIELDS 32
 #define LINK_MAX_FORMATS 16
 #define LINK_MAX_RULE_PARTS 8
+/* Blocking keys by default: 96 MinHash bands of 5 (docs/link.md §6). */
+#define LINK_DEFAULT_BANDS 96
+#define LINK_DEFAULT_ROWS 5
 
 struct link_field {
 	char *name;
@@ -37,6 +40,10 @@ struct dur_link_schema {
 	struct link_field field[LINK_MAX_FIELDS];
 	size_t filter_bits;
 	uint32_t harden;         /* DUR_LINK_HARDEN_* */
+	unsigned diffusion;      /* inputs per output bit, 0: no diffusion layer */
+	size_t diffusion_from;   /* bits the diffusion layer reads */
+	size_t lsh_bands;        /* blocking keys per record, 0: none */
+	unsigned lsh_rows;       /* MinHash values per key */
 	double threshold;
 	double bridge_threshold;
 	double plain_threshold;
@@ -91,5 +98,30 @@ dur_err link_csv_ids(const struct dur_csv *csv, const char *name, const char *id
 /* Check the header has every schema column and all rows are as wide. */
 dur_err link_csv_check(const struct dur_csv *csv, const char *name, const dur_link_schema *s,
 		       long *colidx, struct dur_error *err);
+
+/* The two-component Beta mixture of mixture.c. */
+struct link_mix_params {
+	double eps;              /* scores are kept within [eps, 1 - eps] */
+	double fallback;         /* threshold when there is nothing to fit */
+	double fallback_bridge;
+	double min_separation;
+	size_t min_points;
+	double tol;
+	size_t max_iter;
+};
+
+struct link_mix {
+	int separated;
+	double pi, a0, b0, a1, b1;
+	double mean0, sd0, mean1, sd1;
+	double crossing, tail, threshold, bridge, eps;
+	size_t iterations, points;
+};
+
+/* Fit to n scores, second[i] set for a record's second-best score. */
+dur_err link_mix_fit(const double *score, const unsigned char *second, size_t n,
+		     const struct link_mix_params *p, struct link_mix *m, struct dur_error *err);
+/* Probability that a pair scoring s is a match. */
+double link_mix_prob(const struct link_mix *m, double s);
 
 #endif

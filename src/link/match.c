@@ -1,21 +1,38 @@
 /*
- * Matching encodings: candidate pairs by Dice similarity (length filter,
- * tiled popcount kernel), a greedy one-to-one assignment per pair of
- * lists, and people across lists formed by joining pairs in descending
- * score while refusing weak bridges.  Also the result type and its writers.
+ * Matching encodings: candidate pairs (those sharing a blocking key, or
+ * all pairs: length filter, tiled popcount kernel) scored on several
+ * threads, each record's best kept, the threshold chosen from the scores
+ * (mixture.c), a greedy one-to-one assignment per pair of lists, and
+ * people across lists formed by joining pairs in descending score while
+ * refusing weak bridges.  Also the result type, its conversions (capture
+ * table, histories, drawn tables) and its writers.
+ *
+ * Thread-count invariance: every A record's kept candidates depend on its
+ * own scores only (ties broken by record number); the best scores of B
+ * records are kept per thread and merged by maximum; everything after
+ * scoring is sequential.  So results are identical for any thread count.
  */
 #include "link_internal.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sodium.h>
+#include <gsl/gsl_rng.h>
+#include <duress/rng.h>
+#include <duress/table.h>
 
-/* Candidate pairs above the threshold are kept in memory: cap them. */
-#define MATCH_MAX_CANDIDATES ((size_t)50 * 1000 * 1000)
-/* B filters per tile: 512 x 128 bytes = 64 KiB stays in L2 while every A
-   filter streams past it. */
+/* Candidate pairs are kept in memory: cap them. */
+#define MATCH_MAX_CANDIDATES ((size_t)200 * 1000 * 1000)
+/* B filters per tile: 512 x 128 bytes = 64 KiB stays in L2 while a chunk
+   of A filters streams past it. */
 #define MATCH_TILE 512
+/* A records per unit of work handed to a thread. */
+#define MATCH_CHUNK 256
+#define MATCH_MAX_THREADS 256
 
 void dur_link_result_free(struct dur_link_result *r)
 {
@@ -37,6 +54,7 @@ void dur_link_result_free(struct dur_link_result *r)
 	free(r->cluster);
 	free(r->nrec);
 	free(r->pairs);
+	free(r->cands);
 	free(r);
 }
 
@@ -289,9 +307,21 @@ static int enc_score(void *vctx, size_t ga, size_t gb, double *s)
 struct dur_link_match_params dur_link_match_default_params(const dur_link_schema *s)
 {
 	struct dur_link_match_params p;
-	p.threshold = s ? s->threshold : 0.8;
-	p.bridge_threshold = s ? s->bridge_threshold : p.threshold - 0.1;
+	memset(&p, 0, sizeof(p));
+	p.threshold = 0.0;
+	p.bridge_threshold = 0.0;
+	p.fallback = s ? s->threshold : 0.8;
+	p.fallback_bridge = s ? s->bridge_threshold : p.fallback - 0.1;
 	p.kernel = DUR_LINK_KERNEL_AUTO;
+	p.threads = 0;
+	p.blocking = 1;
+	p.max_bucket = 20000;
+	p.keep = 8;
+	p.floor = 0.4;
+	p.max_iter = 500;
+	p.tol = 1e-9;
+	p.min_separation = 2.0;
+	p.min_scores = 200;
 	return p;
 }
 
@@ -309,8 +339,8 @@ static dur_err push_pair(struct growbuf *g, struct dur_link_pair x, struct dur_e
 			nc = MATCH_MAX_CANDIDATES;
 		if (g->n >= nc)
 			return dur_error_set(err, DUR_ELIMIT,
-					     "over %zu pairs score above the threshold: raise "
-					     "the threshold", MATCH_MAX_CANDIDATES);
+					     "over %zu candidate pairs: give fewer records or "
+					     "a smaller keep", MATCH_MAX_CANDIDATES);
 		np = realloc(g->p, nc * sizeof(*np));
 		if (!np)
 			return dur_error_set(err, DUR_ENOMEM, "out of memory");
@@ -334,104 +364,549 @@ static int cmp_weight(const void *x, const void *y)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-/*
- * All pairs (a in A, b in B) with Dice >= t.  B is sorted by weight and
- * copied contiguously; for a of weight wa only b with weight in
- * [wa t/(2-t), wa (2-t)/t] can reach t (Dice <= 2 min/(wa+wb)), found by
- * binary search.  B is walked in tiles that stay in cache while all of A
- * streams past.
- */
-static dur_err candidates(const struct dur_link_encodings *A, const struct dur_link_encodings *B,
-			  uint32_t la, uint32_t lb, double t, enum dur_link_kernel kern,
-			  struct growbuf *g, size_t *ncomp, struct dur_error *err)
-{
-	size_t words = A->words, nb = B->n;
-	struct by_weight *ob = NULL, *oa = NULL;
-	uint64_t *bf = NULL;
-	uint32_t *bw = NULL, *cnt = NULL;
-	dur_err rc = DUR_OK;
+/* One blocking key of a B record, for the sorted index of a band. */
+struct bkey {
+	uint32_t key;
+	uint32_t i;
+};
 
-	if (A->n == 0 || nb == 0)
-		return DUR_OK;
-	ob = malloc(nb * sizeof(*ob));
-	oa = malloc(A->n * sizeof(*oa));
-	bf = malloc(nb * words * sizeof(uint64_t));
-	bw = malloc(nb * sizeof(uint32_t));
-	cnt = malloc(MATCH_TILE * sizeof(uint32_t));
-	if (!ob || !oa || !bf || !bw || !cnt) {
-		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
-		goto out;
+static int cmp_bkey(const void *x, const void *y)
+{
+	const struct bkey *a = x, *b = y;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+#define BIX_BITS 16
+
+/* The work of one pair of lists, shared by its threads. */
+struct pairjob {
+	const struct dur_link_encodings *A, *B;
+	enum dur_link_kernel kern;
+	double floor;
+	size_t keep;
+	/* all pairs: A by weight, B by weight copied contiguously */
+	struct by_weight *oa, *ob;
+	uint64_t *bf;
+	uint32_t *bw;
+	/* blocking: per band the B keys sorted, and where each key's top
+	   BIX_BITS bits start */
+	int blocking;
+	size_t bands;
+	struct bkey *bix;
+	uint32_t *bstart;         /* bands x (2^BIX_BITS + 1) */
+	unsigned char *bigkey;    /* bands x nB: the key of B record i in band b
+				     is in a bucket too large to use */
+	size_t max_bucket;
+	/* per A record: its best candidates, descending (score, then rec) */
+	double *ks;
+	uint32_t *kj;
+	uint32_t *kn;
+	/* hand-out of chunks */
+	pthread_mutex_t lock;
+	size_t next;
+	size_t nchunks;
+};
+
+struct worker {
+	struct pairjob *job;
+	double *b1, *b2;          /* best two scores of each B record */
+	uint32_t *stamp;          /* blocking: last A record that saw B record j */
+	uint32_t *cand, *cnt;
+	size_t ncomp;
+};
+
+/* Keep (s, j) among the best `keep` candidates of A record a. */
+static void keep_best(struct pairjob *J, size_t a, double s, uint32_t j)
+{
+	double *ks = J->ks + a * J->keep;
+	uint32_t *kj = J->kj + a * J->keep;
+	size_t n = J->kn[a], pos;
+
+	if (n == J->keep) {
+		if (s < ks[n - 1] || (s == ks[n - 1] && j > kj[n - 1]))
+			return;
+		n--;
+	} else {
+		J->kn[a]++;
 	}
-	for (size_t j = 0; j < nb; j++) {
-		ob[j].w = B->weight[j];
-		ob[j].i = (uint32_t)j;
+	pos = n;
+	while (pos > 0 && (ks[pos - 1] < s || (ks[pos - 1] == s && kj[pos - 1] > j))) {
+		ks[pos] = ks[pos - 1];
+		kj[pos] = kj[pos - 1];
+		pos--;
 	}
-	qsort(ob, nb, sizeof(*ob), cmp_weight);
-	for (size_t j = 0; j < nb; j++) {
-		memcpy(bf + j * words, B->filters + (size_t)ob[j].i * words, words * sizeof(uint64_t));
-		bw[j] = ob[j].w;
+	ks[pos] = s;
+	kj[pos] = j;
+}
+
+static void best_two(double *b1, double *b2, double s)
+{
+	if (s > *b1) {
+		*b2 = *b1;
+		*b1 = s;
+	} else if (s > *b2) {
+		*b2 = s;
 	}
-	for (size_t i = 0; i < A->n; i++) {
-		oa[i].w = A->weight[i];
-		oa[i].i = (uint32_t)i;
-	}
-	qsort(oa, A->n, sizeof(*oa), cmp_weight);
+}
+
+/* The score from which a pair may enter A record a's best. */
+static double bar(const struct pairjob *J, size_t a)
+{
+	return J->kn[a] == J->keep ? fmax(J->floor, J->ks[a * J->keep + J->keep - 1]) : J->floor;
+}
+
+static int take_chunk(struct pairjob *J, size_t *c)
+{
+	int ok;
+	pthread_mutex_lock(&J->lock);
+	ok = J->next < J->nchunks;
+	if (ok)
+		*c = J->next++;
+	pthread_mutex_unlock(&J->lock);
+	return ok;
+}
+
+/* All pairs of a chunk of A (in weight order) with every tile of B. */
+static void chunk_all_pairs(struct worker *W, size_t c)
+{
+	struct pairjob *J = W->job;
+	const struct dur_link_encodings *A = J->A;
+	size_t words = A->words, nb = J->B->n;
+	size_t i0 = c * MATCH_CHUNK, i1 = i0 + MATCH_CHUNK < A->n ? i0 + MATCH_CHUNK : A->n;
+	double t = J->floor;
 
 	for (size_t t0 = 0; t0 < nb; t0 += MATCH_TILE) {
 		size_t t1 = t0 + MATCH_TILE < nb ? t0 + MATCH_TILE : nb;
-		for (size_t ii = 0; ii < A->n; ii++) {
-			uint32_t wa = oa[ii].w;
-			const uint64_t *fa = A->filters + (size_t)oa[ii].i * words;
+		for (size_t ii = i0; ii < i1; ii++) {
+			uint32_t wa = J->oa[ii].w;
+			size_t a = J->oa[ii].i;
+			const uint64_t *fa = A->filters + a * words;
+			/* Dice <= 2 min(wa, wb) / (wa + wb): only weights within
+			   [wa t/(2-t), wa (2-t)/t] can reach t */
 			double lo_d = floor((double)wa * t / (2.0 - t)) - 1.0;
 			double hi_d = ceil((double)wa * (2.0 - t) / t) + 1.0;
-			size_t lo, hi, a, b;
+			size_t lo, hi, x, y;
 
 			if (wa == 0)
 				continue;
-			/* first index with weight >= lo_d, first with weight > hi_d */
-			a = t0;
-			b = t1;
-			while (a < b) {
-				size_t mid = a + (b - a) / 2;
-				if ((double)bw[mid] < lo_d)
-					a = mid + 1;
+			x = t0;
+			y = t1;
+			while (x < y) {
+				size_t mid = x + (y - x) / 2;
+				if ((double)J->bw[mid] < lo_d)
+					x = mid + 1;
 				else
-					b = mid;
+					y = mid;
 			}
-			lo = a;
-			b = t1;
-			while (a < b) {
-				size_t mid = a + (b - a) / 2;
-				if ((double)bw[mid] <= hi_d)
-					a = mid + 1;
+			lo = x;
+			y = t1;
+			while (x < y) {
+				size_t mid = x + (y - x) / 2;
+				if ((double)J->bw[mid] <= hi_d)
+					x = mid + 1;
 				else
-					b = mid;
+					y = mid;
 			}
-			hi = a;
+			hi = x;
 			if (lo >= hi)
 				continue;
-			dur_link_and_popcount(kern, fa, bf + lo * words, hi - lo, words, cnt);
-			*ncomp += hi - lo;
-			for (size_t j = lo; j < hi; j++) {
-				uint32_t sum = wa + bw[j];
-				double s;
-				if (2.0 * (double)cnt[j - lo] < t * (double)sum)
-					continue;
-				s = 2.0 * (double)cnt[j - lo] / (double)sum;
-				if (s >= t) {
-					struct dur_link_pair p = { la, oa[ii].i, lb, ob[j].i, s };
-					if ((rc = push_pair(g, p, err)))
-						goto out;
+			dur_link_and_popcount(J->kern, fa, J->bf + lo * words, hi - lo, words, W->cnt);
+			W->ncomp += hi - lo;
+			/* no division per pair: s >= x is 2c >= x (wa + wb); the best
+			   two of B are indexed by sorted position (contiguous within
+			   the tile) and mapped back after the threads are done */
+			{
+				double bb = bar(J, a), fl = J->floor;
+				double *b1 = W->b1, *b2 = W->b2;
+				for (size_t j = lo; j < hi; j++) {
+					double sum = (double)(wa + J->bw[j]);
+					double twoc = 2.0 * (double)W->cnt[j - lo];
+					if (twoc < fl * sum)
+						continue;
+					if (twoc > b2[j] * sum)
+						best_two(&b1[j], &b2[j], twoc / sum);
+					if (twoc >= bb * sum) {
+						keep_best(J, a, twoc / sum, J->ob[j].i);
+						bb = bar(J, a);
+					}
 				}
 			}
 		}
 	}
+}
+
+/* The pairs of a chunk of A records that share a blocking key. */
+static void chunk_blocked(struct worker *W, size_t c)
+{
+	struct pairjob *J = W->job;
+	const struct dur_link_encodings *A = J->A, *B = J->B;
+	size_t words = A->words, nb = B->n;
+	size_t i0 = c * MATCH_CHUNK, i1 = i0 + MATCH_CHUNK < A->n ? i0 + MATCH_CHUNK : A->n;
+
+	for (size_t a = i0; a < i1; a++) {
+		const uint64_t *fa = A->filters + a * words;
+		uint32_t wa = A->weight[a];
+		size_t nc = 0;
+		if (wa == 0)
+			continue;
+		for (size_t b = 0; b < J->bands; b++) {
+			uint32_t key = A->bandkey[a * J->bands + b], h = key >> (32 - BIX_BITS);
+			const uint32_t *st = J->bstart + b * (((size_t)1 << BIX_BITS) + 1);
+			const struct bkey *bx = J->bix + b * nb;
+			size_t x = st[h], y = st[h + 1], lo, hi;
+			if (key == 0)
+				continue;
+			while (x < y) {
+				size_t mid = x + (y - x) / 2;
+				if (bx[mid].key < key)
+					x = mid + 1;
+				else
+					y = mid;
+			}
+			lo = x;
+			y = st[h + 1];
+			while (x < y) {
+				size_t mid = x + (y - x) / 2;
+				if (bx[mid].key <= key)
+					x = mid + 1;
+				else
+					y = mid;
+			}
+			hi = x;
+			/* a key that very many records share says little (a
+			   frequent token set): skipped, and counted when the
+			   index is built */
+			if (hi - lo > J->max_bucket)
+				continue;
+			for (size_t k = lo; k < hi; k++) {
+				uint32_t j = bx[k].i;
+				if (W->stamp[j] == (uint32_t)a + 1)
+					continue;
+				W->stamp[j] = (uint32_t)a + 1;
+				W->cand[nc++] = j;
+			}
+		}
+		for (size_t k = 0; k < nc; k++) {
+			uint32_t j = W->cand[k], cnt, sum = wa + B->weight[j];
+			double s;
+			if (B->weight[j] == 0)
+				continue;
+			dur_link_and_popcount(J->kern, fa, B->filters + (size_t)j * words, 1, words,
+					      &cnt);
+			W->ncomp++;
+			if (2.0 * (double)cnt < J->floor * (double)sum)
+				continue;
+			s = 2.0 * (double)cnt / (double)sum;
+			if (s > W->b2[j])
+				best_two(&W->b1[j], &W->b2[j], s);
+			if (s >= bar(J, a))
+				keep_best(J, a, s, j);
+		}
+	}
+}
+
+static void *work(void *arg)
+{
+	struct worker *W = arg;
+	size_t c;
+	while (take_chunk(W->job, &c)) {
+		if (W->job->blocking)
+			chunk_blocked(W, c);
+		else
+			chunk_all_pairs(W, c);
+	}
+	return NULL;
+}
+
+static unsigned ncores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > MATCH_MAX_THREADS ? MATCH_MAX_THREADS : (unsigned)n;
+}
+
+/* The blocking index of B: per band its keys sorted, with a table of
+   where each value of the top BIX_BITS bits starts. */
+static dur_err build_index(struct pairjob *J, size_t *skipped, struct dur_error *err)
+{
+	const struct dur_link_encodings *B = J->B;
+	size_t nb = B->n, nst = ((size_t)1 << BIX_BITS) + 1;
+
+	J->bix = malloc(J->bands * (nb ? nb : 1) * sizeof(*J->bix));
+	J->bstart = calloc(J->bands * nst, sizeof(uint32_t));
+	if (!J->bix || !J->bstart)
+		return dur_error_set(err, DUR_ENOMEM, "out of memory");
+	for (size_t b = 0; b < J->bands; b++) {
+		struct bkey *bx = J->bix + b * nb;
+		uint32_t *st = J->bstart + b * nst;
+		size_t n = 0, k = 0;
+		for (size_t i = 0; i < nb; i++)
+			if (B->weight[i] && B->bandkey[i * J->bands + b]) {
+				bx[n].key = B->bandkey[i * J->bands + b];
+				bx[n++].i = (uint32_t)i;
+			}
+		qsort(bx, n, sizeof(*bx), cmp_bkey);
+		for (size_t i = 0; i < n;) {
+			size_t e = i;
+			while (e < n && bx[e].key == bx[i].key)
+				e++;
+			*skipped += e - i > J->max_bucket;
+			i = e;
+		}
+		/* unused slots get key 0, which no A record looks up */
+		for (size_t i = n; i < nb; i++)
+			bx[i].key = 0;
+		for (size_t h = 0; h + 1 < nst; h++) {
+			while (k < n && (bx[k].key >> (32 - BIX_BITS)) < h)
+				k++;
+			st[h] = (uint32_t)k;
+		}
+		st[nst - 1] = (uint32_t)n;
+	}
+	return DUR_OK;
+}
+
+/*
+ * Score one pair of lists on `threads` threads: each A record's best
+ * `keep` candidates scoring at least `floor` go to `cand` (score order),
+ * each record's best and second-best score to the mixture's points.
+ */
+static dur_err score_pair(const struct dur_link_encodings *A, const struct dur_link_encodings *B,
+			  uint32_t la, uint32_t lb, const struct dur_link_match_params *p,
+			  double floor_, unsigned threads, struct growbuf *cand, double **pts,
+			  unsigned char **sec, size_t *npts, size_t *ptcap,
+			  struct dur_link_result *r, struct dur_error *err)
+{
+	struct pairjob J;
+	struct worker *W = NULL;
+	pthread_t *th = NULL;
+	size_t na = A->n, nb = B->n, words = A->words;
+	unsigned nt = threads, started = 0;
+	dur_err rc = DUR_OK;
+
+	memset(&J, 0, sizeof(J));
+	if (na == 0 || nb == 0)
+		return DUR_OK;
+	J.A = A;
+	J.B = B;
+	J.kern = p->kernel;
+	J.floor = floor_;
+	J.keep = p->keep;
+	J.max_bucket = p->max_bucket;
+	J.blocking = p->blocking && A->bands > 0 && A->bands == B->bands;
+	J.bands = A->bands;
+	J.nchunks = (na + MATCH_CHUNK - 1) / MATCH_CHUNK;
+	if (nt > J.nchunks)
+		nt = (unsigned)J.nchunks;
+	if (pthread_mutex_init(&J.lock, NULL))
+		return dur_error_set(err, DUR_ENOMEM, "cannot create a lock");
+	J.ks = malloc(na * J.keep * sizeof(double));
+	J.kj = malloc(na * J.keep * sizeof(uint32_t));
+	J.kn = calloc(na, sizeof(uint32_t));
+	W = calloc(nt, sizeof(*W));
+	th = calloc(nt, sizeof(*th));
+	if (!J.ks || !J.kj || !J.kn || !W || !th)
+		goto oom;
+	if (J.blocking) {
+		if ((rc = build_index(&J, &r->buckets_skipped, err)))
+			goto out;
+	} else {
+		J.oa = malloc(na * sizeof(*J.oa));
+		J.ob = malloc(nb * sizeof(*J.ob));
+		J.bf = malloc(nb * words * sizeof(uint64_t));
+		J.bw = malloc(nb * sizeof(uint32_t));
+		if (!J.oa || !J.ob || !J.bf || !J.bw)
+			goto oom;
+		for (size_t j = 0; j < nb; j++) {
+			J.ob[j].w = B->weight[j];
+			J.ob[j].i = (uint32_t)j;
+		}
+		qsort(J.ob, nb, sizeof(*J.ob), cmp_weight);
+		for (size_t j = 0; j < nb; j++) {
+			memcpy(J.bf + j * words, B->filters + (size_t)J.ob[j].i * words,
+			       words * sizeof(uint64_t));
+			J.bw[j] = J.ob[j].w;
+		}
+		for (size_t i = 0; i < na; i++) {
+			J.oa[i].w = A->weight[i];
+			J.oa[i].i = (uint32_t)i;
+		}
+		qsort(J.oa, na, sizeof(*J.oa), cmp_weight);
+	}
+	for (unsigned t = 0; t < nt; t++) {
+		W[t].job = &J;
+		W[t].b1 = malloc(nb * sizeof(double));
+		W[t].b2 = malloc(nb * sizeof(double));
+		W[t].cnt = malloc(MATCH_TILE * sizeof(uint32_t));
+		if (J.blocking) {
+			W[t].stamp = calloc(nb, sizeof(uint32_t));
+			W[t].cand = malloc(nb * sizeof(uint32_t));
+		}
+		if (!W[t].b1 || !W[t].b2 || !W[t].cnt || (J.blocking && (!W[t].stamp || !W[t].cand)))
+			goto oom;
+		for (size_t j = 0; j < nb; j++)
+			W[t].b1[j] = W[t].b2[j] = -1.0;
+	}
+	/* the calling thread is worker 0 */
+	for (unsigned t = 1; t < nt; t++) {
+		if (pthread_create(&th[t], NULL, work, &W[t]))
+			break;
+		started = t;
+	}
+	work(&W[0]);
+	for (unsigned t = 1; t <= started; t++)
+		pthread_join(th[t], NULL);
+	/* a thread that could not start left its chunks to the others */
+	for (unsigned t = 0; t < nt; t++)
+		r->comparisons += W[t].ncomp;
+	for (unsigned t = 1; t < nt; t++)
+		for (size_t j = 0; j < nb; j++) {
+			best_two(&W[0].b1[j], &W[0].b2[j], W[t].b1[j]);
+			best_two(&W[0].b1[j], &W[0].b2[j], W[t].b2[j]);
+		}
+	if (!J.blocking) {
+		/* from sorted positions back to B's record numbers */
+		double *t1 = malloc(nb * sizeof(double)), *t2 = malloc(nb * sizeof(double));
+		if (!t1 || !t2) {
+			free(t1);
+			free(t2);
+			goto oom;
+		}
+		for (size_t j = 0; j < nb; j++) {
+			t1[J.ob[j].i] = W[0].b1[j];
+			t2[J.ob[j].i] = W[0].b2[j];
+		}
+		free(W[0].b1);
+		free(W[0].b2);
+		W[0].b1 = t1;
+		W[0].b2 = t2;
+	}
+	/* candidates, and the mixture's points: best and second best of
+	   every record that has them */
+	{
+		size_t need = *npts + 2 * (na + nb);
+		if (need > *ptcap) {
+			double *np = realloc(*pts, need * sizeof(double));
+			unsigned char *ns;
+			if (!np)
+				goto oom;
+			*pts = np;
+			ns = realloc(*sec, need);
+			if (!ns)
+				goto oom;
+			*sec = ns;
+			*ptcap = need;
+		}
+	}
+	for (size_t a = 0; a < na; a++) {
+		for (size_t k = 0; k < J.kn[a]; k++) {
+			uint32_t j = J.kj[a * J.keep + k];
+			double sc = J.ks[a * J.keep + k];
+			/* only a pair that is the best candidate of both its records
+			   may be linked (mutual best): when a list holds two records
+			   of one person, the one left over must not take its second
+			   choice, nor a record its second choice either */
+			struct dur_link_pair x = { la, (uint32_t)a, lb, j, sc, -1.0,
+						   k == 0 && sc >= W[0].b1[j] };
+			if ((rc = push_pair(cand, x, err)))
+				goto out;
+		}
+		for (size_t k = 0; k < J.kn[a] && k < 2; k++) {
+			(*pts)[*npts] = J.ks[a * J.keep + k];
+			(*sec)[(*npts)++] = k == 1;
+		}
+	}
+	for (size_t j = 0; j < nb; j++) {
+		if (W[0].b1[j] >= floor_) {
+			(*pts)[*npts] = W[0].b1[j];
+			(*sec)[(*npts)++] = 0;
+		}
+		if (W[0].b2[j] >= floor_) {
+			(*pts)[*npts] = W[0].b2[j];
+			(*sec)[(*npts)++] = 1;
+		}
+	}
+	goto out;
+oom:
+	rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
 out:
-	free(ob);
-	free(oa);
-	free(bf);
-	free(bw);
-	free(cnt);
+	if (W)
+		for (unsigned t = 0; t < nt; t++) {
+			free(W[t].b1);
+			free(W[t].b2);
+			free(W[t].cnt);
+			free(W[t].stamp);
+			free(W[t].cand);
+		}
+	free(W);
+	free(th);
+	free(J.ks);
+	free(J.kj);
+	free(J.kn);
+	free(J.oa);
+	free(J.ob);
+	free(J.bf);
+	free(J.bw);
+	free(J.bix);
+	free(J.bstart);
+	pthread_mutex_destroy(&J.lock);
+	return rc;
+}
+
+/*
+ * From candidate pairs (sorted as pairs: by list pair, then score) to
+ * people: per pair of lists those scoring >= t, greedily one to one; then
+ * clustering.  `take` (may be NULL) says which candidates may be used.
+ * r->pairs is replaced.
+ */
+static dur_err assemble(struct dur_link_result *r, const struct dur_link_pair *cand, size_t nc,
+			const unsigned char *take, double t, double bridge, struct enc_ctx *ctx,
+			struct dur_error *err)
+{
+	struct growbuf all = { 0 };
+	struct dur_link_pair *tmp = NULL;
+	unsigned char *ua = NULL, *ub = NULL;
+	size_t maxn = 0;
+	dur_err rc = DUR_OK;
+
+	for (size_t l = 0; l < r->nlists; l++)
+		if (r->nrec[l] > maxn)
+			maxn = r->nrec[l];
+	tmp = malloc((nc ? nc : 1) * sizeof(*tmp));
+	ua = malloc(maxn + 1);
+	ub = malloc(maxn + 1);
+	if (!tmp || !ua || !ub) {
+		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+		goto out;
+	}
+	free(r->pairs);
+	r->pairs = NULL;
+	r->npairs = 0;
+	r->bridges_refused = 0;
+	for (size_t i = 0; i < nc;) {
+		size_t e = i, n = 0, k;
+		while (e < nc && cand[e].list_a == cand[i].list_a && cand[e].list_b == cand[i].list_b)
+			e++;
+		for (size_t q = i; q < e; q++)
+			if (cand[q].score >= t && cand[q].best && (!take || take[q]))
+				tmp[n++] = cand[q];
+		k = link_greedy_one_to_one(tmp, n, r->nrec[cand[i].list_a], r->nrec[cand[i].list_b],
+					   ua, ub);
+		for (size_t q = 0; q < k; q++)
+			if ((rc = push_pair(&all, tmp[q], err)))
+				goto out;
+		i = e;
+	}
+	r->pairs = all.p;
+	r->npairs = all.n;
+	all.p = NULL;
+	rc = link_cluster(r, 1, bridge, enc_score, ctx, err);
+out:
+	free(all.p);
+	free(tmp);
+	free(ua);
+	free(ub);
 	return rc;
 }
 
@@ -441,10 +916,14 @@ dur_err dur_link_match(const struct dur_link_encodings *const *lists, const char
 {
 	struct dur_link_match_params p;
 	struct dur_link_result *r = NULL;
-	struct growbuf all = { 0 }, cand = { 0 };
+	struct growbuf cand = { 0 };
 	struct enc_ctx ctx = { lists, nlists, NULL };
-	size_t *nrec = NULL;
-	unsigned char *ua = NULL, *ub = NULL;
+	struct link_mix_params mp;
+	struct link_mix mix;
+	size_t *nrec = NULL, npts = 0, ptcap = 0;
+	double *pts = NULL, floor_;
+	unsigned char *sec = NULL;
+	unsigned threads;
 	dur_err rc = DUR_OK;
 
 	*out = NULL;
@@ -453,15 +932,28 @@ dur_err dur_link_match(const struct dur_link_encodings *const *lists, const char
 		return dur_error_set(err, DUR_EINVAL, "at least two lists are needed");
 	if (nlists > 30)
 		return dur_error_set(err, DUR_EINVAL, "at most 30 lists can be linked");
-	if (!(p.threshold > 0.0 && p.threshold <= 1.0) || !(p.bridge_threshold >= 0.0 &&
-							     p.bridge_threshold <= 1.0))
+	if (!(p.threshold >= 0.0 && p.threshold <= 1.0) || !(p.bridge_threshold >= 0.0 &&
+							      p.bridge_threshold <= 1.0) ||
+	    !(p.fallback > 0.0 && p.fallback <= 1.0) ||
+	    !(p.fallback_bridge >= 0.0 && p.fallback_bridge <= 1.0) ||
+	    !(p.floor > 0.0 && p.floor <= 1.0))
 		return dur_error_set(err, DUR_EINVAL, "thresholds must be within 0 to 1");
+	if (p.keep < 2 || p.keep > 1024 || p.max_bucket < 1 || p.max_iter < 1 || !(p.tol > 0) ||
+	    !(p.min_separation >= 0))
+		return dur_error_set(err, DUR_EINVAL, "bad matching parameters (keep 2 to 1024, "
+				     "max_bucket, max_iter and tol above 0)");
 	if (!dur_link_kernel_available(p.kernel))
 		return dur_error_set(err, DUR_EINVAL, "this CPU cannot run the %s kernel",
 				     dur_link_kernel_name(p.kernel));
+	if (p.kernel == DUR_LINK_KERNEL_AUTO)
+		p.kernel = dur_link_kernel_best();
+	threads = p.threads ? p.threads : ncores();
+	if (threads > MATCH_MAX_THREADS)
+		threads = MATCH_MAX_THREADS;
 	for (size_t l = 1; l < nlists; l++) {
 		if (memcmp(lists[l]->schema_hash, lists[0]->schema_hash, DUR_LINK_HASH_BYTES) ||
-		    lists[l]->bits != lists[0]->bits || lists[l]->flags != lists[0]->flags)
+		    lists[l]->bits != lists[0]->bits || lists[l]->flags != lists[0]->flags ||
+		    lists[l]->bands != lists[0]->bands)
 			return dur_error_set(err, DUR_ESCHEMA,
 					     "'%s' and '%s' were encoded with different schemas",
 					     names[0], names[l]);
@@ -498,42 +990,205 @@ dur_err dur_link_match(const struct dur_link_encodings *const *lists, const char
 			}
 			strcpy(r->ids[l][i], lists[l]->id[i]);
 		}
+	/* a given threshold below the floor lowers it, so that every pair it
+	   accepts is kept */
+	floor_ = p.threshold > 0 && p.threshold < p.floor ? p.threshold : p.floor;
 	for (size_t a = 0; a < nlists; a++)
 		for (size_t b = a + 1; b < nlists; b++) {
-			size_t k;
-			cand.n = 0;
-			rc = candidates(lists[a], lists[b], (uint32_t)a, (uint32_t)b, p.threshold,
-					p.kernel, &cand, &r->comparisons, err);
-			if (rc)
+			r->all_pairs += lists[a]->n * lists[b]->n;
+			if ((rc = score_pair(lists[a], lists[b], (uint32_t)a, (uint32_t)b, &p, floor_,
+					     threads, &cand, &pts, &sec, &npts, &ptcap, r, err)))
 				goto out;
-			free(ua);
-			free(ub);
-			ua = malloc(lists[a]->n + 1);
-			ub = malloc(lists[b]->n + 1);
-			if (!ua || !ub) {
+		}
+	/* the threshold from the scores (mixture.c) */
+	mp.eps = 0.5 / (double)lists[0]->bits;
+	mp.fallback = p.fallback;
+	mp.fallback_bridge = p.fallback_bridge;
+	mp.min_separation = p.min_separation;
+	mp.min_points = p.min_scores;
+	mp.tol = p.tol;
+	mp.max_iter = p.max_iter;
+	if ((rc = link_mix_fit(pts, sec, npts, &mp, &mix, err)))
+		goto out;
+	r->fit.fitted = p.threshold == 0.0 && npts >= p.min_scores;
+	r->fit.separated = mix.separated;
+	r->fit.threshold = p.threshold > 0 ? p.threshold : mix.threshold;
+	r->fit.bridge = p.bridge_threshold > 0 ? p.bridge_threshold :
+			p.threshold > 0 ? fmin(p.threshold, fmin(p.fallback_bridge, mix.bridge))
+					: mix.bridge;
+	if (r->fit.bridge > r->fit.threshold)
+		r->fit.bridge = r->fit.threshold;
+	r->fit.share = mix.pi;
+	r->fit.mean0 = mix.mean0;
+	r->fit.sd0 = mix.sd0;
+	r->fit.mean1 = mix.mean1;
+	r->fit.sd1 = mix.sd1;
+	r->fit.crossing = mix.crossing;
+	r->fit.tail = mix.tail;
+	r->fit.points = mix.points;
+	r->fit.iterations = mix.iterations;
+	for (size_t i = 0; i < cand.n; i++)
+		cand.p[i].prob = link_mix_prob(&mix, cand.p[i].score);
+	link_sort_pairs(cand.p, cand.n);
+	/* a record whose every kept candidate reaches the threshold may have
+	   had more */
+	for (size_t i = 0; i < cand.n;) {
+		size_t e = i, k = 0;
+		while (e < cand.n && cand.p[e].list_a == cand.p[i].list_a &&
+		       cand.p[e].list_b == cand.p[i].list_b)
+			e++;
+		{
+			size_t na = lists[cand.p[i].list_a]->n;
+			uint32_t *c = calloc(na ? na : 1, sizeof(uint32_t));
+			if (!c) {
 				rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
 				goto out;
 			}
-			k = link_greedy_one_to_one(cand.p, cand.n, lists[a]->n, lists[b]->n, ua, ub);
-			for (size_t i = 0; i < k; i++)
-				if ((rc = push_pair(&all, cand.p[i], err)))
-					goto out;
+			for (size_t q = i; q < e; q++)
+				c[cand.p[q].rec_a] += cand.p[q].score >= r->fit.threshold;
+			for (size_t x = 0; x < na; x++)
+				k += c[x] >= p.keep;
+			free(c);
 		}
-	r->pairs = all.p;
-	r->npairs = all.n;
-	all.p = NULL;
-	if ((rc = link_cluster(r, 1, p.bridge_threshold, enc_score, &ctx, err)))
+		r->truncated += k;
+		i = e;
+	}
+	if ((rc = assemble(r, cand.p, cand.n, NULL, r->fit.threshold, r->fit.bridge, &ctx, err)))
 		goto out;
+	r->cands = cand.p;
+	r->ncands = cand.n;
+	cand.p = NULL;
 	*out = r;
 	r = NULL;
 out:
-	free(all.p);
 	free(cand.p);
-	free(ua);
-	free(ub);
+	free(pts);
+	free(sec);
 	free(nrec);
 	free(ctx.off);
 	dur_link_result_free(r);
+	return rc;
+}
+
+/* ---- conversions ---- */
+
+/* The lists each person is on, as bit masks (list 0 = bit 0). */
+static dur_err person_masks(const struct dur_link_result *r, uint32_t **out,
+			    struct dur_error *err)
+{
+	uint32_t *m = calloc(r->nclusters ? r->nclusters : 1, sizeof(*m));
+	*out = NULL;
+	if (!m)
+		return dur_error_set(err, DUR_ENOMEM, "out of memory");
+	for (size_t l = 0; l < r->nlists; l++)
+		for (size_t i = 0; i < r->nrec[l]; i++)
+			m[r->cluster[l][i]] |= (uint32_t)1 << l;
+	*out = m;
+	return DUR_OK;
+}
+
+void dur_link_histories_free(struct dur_link_histories *h)
+{
+	if (!h)
+		return;
+	free(h->mask);
+	free(h->weakest);
+	free(h);
+}
+
+dur_err dur_link_to_histories(const struct dur_link_result *r, struct dur_link_histories **out,
+			      struct dur_error *err)
+{
+	struct dur_link_histories *h = calloc(1, sizeof(*h));
+	dur_err rc;
+
+	*out = NULL;
+	if (!h)
+		return dur_error_set(err, DUR_ENOMEM, "out of memory");
+	h->n = r->nclusters;
+	h->nlists = r->nlists;
+	h->weakest = malloc((h->n ? h->n : 1) * sizeof(double));
+	if (!h->weakest) {
+		dur_link_histories_free(h);
+		return dur_error_set(err, DUR_ENOMEM, "out of memory");
+	}
+	if ((rc = person_masks(r, &h->mask, err)) != DUR_OK) {
+		dur_link_histories_free(h);
+		return rc;
+	}
+	for (size_t k = 0; k < h->n; k++)
+		h->weakest[k] = -1.0;
+	/* the pairs kept are exactly the links that joined each person */
+	for (size_t i = 0; i < r->npairs; i++) {
+		const struct dur_link_pair *p = &r->pairs[i];
+		uint32_t c = r->cluster[p->list_a][p->rec_a];
+		double v = p->prob >= 0 ? p->prob : p->score;
+		if (h->weakest[c] < 0 || v < h->weakest[c])
+			h->weakest[c] = v;
+	}
+	*out = h;
+	return DUR_OK;
+}
+
+dur_err dur_link_draw_tables(const struct dur_link_result *r,
+			     const struct dur_link_encodings *const *lists, size_t ndraws,
+			     uint64_t seed, struct dur_table ***out, struct dur_error *err)
+{
+	struct dur_link_result *w = NULL;
+	struct dur_table **t = NULL;
+	struct enc_ctx ctx = { lists, r->nlists, NULL };
+	unsigned char *take = NULL;
+	gsl_rng *g = NULL;
+	dur_err rc = DUR_OK;
+
+	*out = NULL;
+	if (ndraws == 0 || ndraws > 100000)
+		return dur_error_set(err, DUR_EINVAL, "draws must be 1 to 100000");
+	for (size_t i = 0; i < r->ncands; i++)
+		if (r->cands[i].prob < 0)
+			return dur_error_set(err, DUR_EINVAL, "the linkage has no link "
+					     "probabilities to draw from");
+	if (r->nlists > DUR_TABLE_MAX_LISTS)
+		return dur_error_set(err, DUR_ELIMIT, "a capture table holds at most %d lists",
+				     DUR_TABLE_MAX_LISTS);
+	for (size_t l = 0; l < r->nlists; l++)
+		if (!lists[l] || lists[l]->n != r->nrec[l])
+			return dur_error_set(err, DUR_EINVAL, "the lists are not those of the "
+					     "linkage");
+	if ((rc = link_result_init(&w, r->nlists, (const char *const *)r->names, r->nrec, err)))
+		return rc;
+	ctx.off = malloc((r->nlists + 1) * sizeof(size_t));
+	t = calloc(ndraws, sizeof(*t));
+	take = malloc(r->ncands ? r->ncands : 1);
+	g = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!ctx.off || !t || !take || !g) {
+		rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+		goto out;
+	}
+	ctx.off[0] = 0;
+	for (size_t l = 0; l < r->nlists; l++)
+		ctx.off[l + 1] = ctx.off[l] + r->nrec[l];
+	for (size_t d = 0; d < ndraws; d++) {
+		gsl_rng_set(g, dur_rng_stream_seed(seed, d));
+		for (size_t i = 0; i < r->ncands; i++)
+			take[i] = gsl_rng_uniform(g) < r->cands[i].prob;
+		/* every drawn pair is a match: no threshold but the draw */
+		if ((rc = assemble(w, r->cands, r->ncands, take, -1.0, r->fit.bridge, &ctx, err)) ||
+		    (rc = dur_link_result_table(w, &t[d], err)))
+			goto out;
+	}
+	*out = t;
+	t = NULL;
+out:
+	if (t)
+		for (size_t d = 0; d < ndraws; d++)
+			dur_table_free(t[d]);
+	free(t);
+	free(take);
+	free(ctx.off);
+	if (g)
+		gsl_rng_free(g);
+	dur_link_result_free(w);
 	return rc;
 }
 
@@ -560,7 +1215,7 @@ static int put_csv_field(FILE *f, const char *s)
 
 static dur_err wfail(struct dur_error *err)
 {
-	return dur_error_set(err, DUR_EIO, "write failed");
+	return dur_error_set(err, DUR_EIO, "cannot write: %s", strerror(errno));
 }
 
 dur_err dur_link_write_pairs(const struct dur_link_result *r, FILE *f, struct dur_error *err)
@@ -579,21 +1234,6 @@ dur_err dur_link_write_pairs(const struct dur_link_result *r, FILE *f, struct du
 	return DUR_OK;
 }
 
-/* The lists each person is on, as bit masks (list 0 = bit 0). */
-static dur_err person_masks(const struct dur_link_result *r, uint32_t **out,
-			    struct dur_error *err)
-{
-	uint32_t *m = calloc(r->nclusters ? r->nclusters : 1, sizeof(*m));
-	*out = NULL;
-	if (!m)
-		return dur_error_set(err, DUR_ENOMEM, "out of memory");
-	for (size_t l = 0; l < r->nlists; l++)
-		for (size_t i = 0; i < r->nrec[l]; i++)
-			m[r->cluster[l][i]] |= (uint32_t)1 << l;
-	*out = m;
-	return DUR_OK;
-}
-
 static int put_header(FILE *f, const struct dur_link_result *r, const char *first,
 		      const char *last)
 {
@@ -607,77 +1247,53 @@ static int put_header(FILE *f, const struct dur_link_result *r, const char *firs
 	return fputc('\n', f) == EOF ? -1 : 0;
 }
 
-dur_err dur_link_write_histories(const struct dur_link_result *r, FILE *f,
-				 struct dur_error *err)
+static dur_err write_hist(const struct dur_link_result *r, int weakest, FILE *f,
+			  struct dur_error *err)
 {
-	uint32_t *m;
-	dur_err rc = person_masks(r, &m, err);
+	struct dur_link_histories *h;
+	dur_err rc = dur_link_to_histories(r, &h, err);
 	if (rc)
 		return rc;
-	if (put_header(f, r, "id", NULL)) {
-		free(m);
-		return wfail(err);
-	}
-	for (size_t k = 0; k < r->nclusters; k++) {
+	if (put_header(f, r, "id", weakest ? DUR_LINK_WEAKEST_COLUMN : NULL))
+		goto fail;
+	for (size_t k = 0; k < h->n; k++) {
 		if (fprintf(f, "%zu", k + 1) < 0)
 			goto fail;
 		for (size_t l = 0; l < r->nlists; l++)
-			if (fprintf(f, ",%u", (unsigned)((m[k] >> l) & 1)) < 0)
+			if (fprintf(f, ",%u", (unsigned)((h->mask[k] >> l) & 1)) < 0)
 				goto fail;
+		if (weakest && (h->weakest[k] < 0 ? fputc(',', f) == EOF
+				: fprintf(f, ",%.6f", h->weakest[k]) < 0))
+			goto fail;
 		if (fputc('\n', f) == EOF)
 			goto fail;
 	}
-	free(m);
+	dur_link_histories_free(h);
 	return DUR_OK;
 fail:
-	free(m);
+	dur_link_histories_free(h);
 	return wfail(err);
 }
 
-static int cmp_u32(const void *x, const void *y)
+dur_err dur_link_write_histories(const struct dur_link_result *r, FILE *f,
+				 struct dur_error *err)
 {
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
+	return write_hist(r, 0, f, err);
 }
 
-/* Patterns in the order of their 0/1 strings read as binary numbers, the
-   first list most significant: 0...01 first, 1...1 last. */
-static uint32_t reverse_bits(uint32_t m, size_t n)
+dur_err dur_link_write_histories_weakest(const struct dur_link_result *r, FILE *f,
+					 struct dur_error *err)
 {
-	uint32_t o = 0;
-	for (size_t l = 0; l < n; l++)
-		if (m >> l & 1)
-			o |= (uint32_t)1 << (n - 1 - l);
-	return o;
+	return write_hist(r, 1, f, err);
 }
 
 dur_err dur_link_write_table(const struct dur_link_result *r, FILE *f, struct dur_error *err)
 {
-	uint32_t *m;
-	dur_err rc = person_masks(r, &m, err);
+	struct dur_table *t;
+	dur_err rc = dur_link_result_table(r, &t, err);
 	if (rc)
 		return rc;
-	for (size_t k = 0; k < r->nclusters; k++)
-		m[k] = reverse_bits(m[k], r->nlists);
-	qsort(m, r->nclusters, sizeof(*m), cmp_u32);
-	if (put_header(f, r, NULL, "count"))
-		goto fail;
-	for (size_t k = 0; k < r->nclusters;) {
-		size_t e = k;
-		while (e < r->nclusters && m[e] == m[k])
-			e++;
-		if (m[k] != 0) {
-			for (size_t l = 0; l < r->nlists; l++)
-				if (fprintf(f, "%u,", (unsigned)((m[k] >> (r->nlists - 1 - l)) & 1)) < 0)
-					goto fail;
-			if (fprintf(f, "%zu\n", e - k) < 0)
-				goto fail;
-		}
-		k = e;
-	}
-	free(m);
-	return DUR_OK;
-fail:
-	free(m);
-	return wfail(err);
+	rc = dur_table_write_csv(t, f, err);
+	dur_table_free(t);
+	return rc;
 }

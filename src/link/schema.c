@@ -358,8 +358,18 @@ static dur_err compute_hash(dur_link_schema *s, struct dur_error *err)
 	    json_object_set_new(h, "balance",
 				json_boolean(s->harden & DUR_LINK_HARDEN_BALANCE)) ||
 	    json_object_set_new(h, "xor_fold",
-				json_boolean(s->harden & DUR_LINK_HARDEN_XOR_FOLD)))
+				json_boolean(s->harden & DUR_LINK_HARDEN_XOR_FOLD)) ||
+	    json_object_set_new(h, "diffusion", json_integer((json_int_t)s->diffusion)) ||
+	    json_object_set_new(h, "diffusion_from",
+				json_integer((json_int_t)(s->diffusion ? s->diffusion_from : 0))))
 		goto oom;
+	{
+		json_t *l = json_object();
+		if (!l || json_object_set_new(root, "lsh", l) ||
+		    json_object_set_new(l, "bands", json_integer((json_int_t)s->lsh_bands)) ||
+		    json_object_set_new(l, "rows", json_integer((json_int_t)s->lsh_rows)))
+			goto oom;
+	}
 	for (size_t i = 0; i < s->nfields; i++) {
 		const struct link_field *f = &s->field[i];
 		static const char *const types[] = { "text", "date", "number" };
@@ -412,7 +422,8 @@ dur_err dur_link_schema_parse(const char *buf, size_t len, const char *name,
 			      dur_link_schema **out, struct dur_error *err)
 {
 	static const char *const allowed[] = { "duress_link_schema", "description", "id_column",
-		"filter_bits", "hardening", "threshold", "bridge_threshold", "fields", "plain", NULL };
+		"filter_bits", "hardening", "threshold", "bridge_threshold", "fields", "plain", "lsh",
+		NULL };
 	json_error_t je;
 	json_t *root = NULL, *j, *jf;
 	dur_link_schema *s = NULL;
@@ -475,7 +486,8 @@ dur_err dur_link_schema_parse(const char *buf, size_t len, const char *name,
 	s->filter_bits = v;
 	j = json_object_get(root, "hardening");
 	if (j) {
-		static const char *const hall[] = { "balance", "xor_fold", NULL };
+		static const char *const hall[] = { "balance", "xor_fold", "diffusion",
+			"diffusion_from", NULL };
 		int b, x;
 		if (!json_is_object(j)) {
 			rc = dur_error_set(err, DUR_ESCHEMA, "hardening: must be an object");
@@ -483,9 +495,55 @@ dur_err dur_link_schema_parse(const char *buf, size_t len, const char *name,
 		}
 		if ((rc = check_members(j, hall, "hardening", err)) ||
 		    (rc = get_bool(j, "balance", "hardening", 0, &b, err)) ||
-		    (rc = get_bool(j, "xor_fold", "hardening", 0, &x, err)))
+		    (rc = get_bool(j, "xor_fold", "hardening", 0, &x, err)) ||
+		    (rc = get_uint(j, "diffusion", "hardening", 0, DUR_LINK_MAX_DIFFUSION, 0, &v,
+				   err)))
 			goto out;
-		s->harden = (b ? DUR_LINK_HARDEN_BALANCE : 0) | (x ? DUR_LINK_HARDEN_XOR_FOLD : 0);
+		if (v == 1) {
+			rc = dur_error_set(err, DUR_ESCHEMA, "hardening.diffusion: must be 0 (none) "
+					   "or 2 to %d inputs per bit", DUR_LINK_MAX_DIFFUSION);
+			goto out;
+		}
+		/* Balancing puts the complement of every bit at a fixed place: from
+		   a few dozen encodings one finds the pairs and removes it again,
+		   and with diffusion it would only hand back the diffused filter's
+		   weight.  The two are not combined. */
+		if (b && v) {
+			rc = dur_error_set(err, DUR_ESCHEMA, "hardening: balance cannot be combined "
+					   "with diffusion (use diffusion alone)");
+			goto out;
+		}
+		s->diffusion = (unsigned)v;
+		if ((rc = get_uint(j, "diffusion_from", "hardening", DUR_LINK_MIN_BITS,
+				   DUR_LINK_MAX_BITS, s->filter_bits, &v, err)))
+			goto out;
+		if (v % 64 || (json_object_get(j, "diffusion_from") && !s->diffusion)) {
+			rc = dur_error_set(err, DUR_ESCHEMA, "hardening.diffusion_from: must be a "
+					   "multiple of 64, with diffusion");
+			goto out;
+		}
+		s->diffusion_from = v;
+		s->harden = (b ? DUR_LINK_HARDEN_BALANCE : 0) | (x ? DUR_LINK_HARDEN_XOR_FOLD : 0) |
+			    (s->diffusion ? DUR_LINK_HARDEN_DIFFUSION : 0);
+	}
+	s->lsh_bands = LINK_DEFAULT_BANDS;
+	s->lsh_rows = LINK_DEFAULT_ROWS;
+	j = json_object_get(root, "lsh");
+	if (j) {
+		static const char *const lall[] = { "bands", "rows", NULL };
+		if (!json_is_object(j)) {
+			rc = dur_error_set(err, DUR_ESCHEMA, "lsh: must be an object");
+			goto out;
+		}
+		if ((rc = check_members(j, lall, "lsh", err)) ||
+		    (rc = get_uint(j, "bands", "lsh", 0, DUR_LINK_MAX_BANDS, LINK_DEFAULT_BANDS, &v,
+				   err)))
+			goto out;
+		s->lsh_bands = v;
+		if ((rc = get_uint(j, "rows", "lsh", 1, DUR_LINK_MAX_ROWS, LINK_DEFAULT_ROWS, &v,
+				   err)))
+			goto out;
+		s->lsh_rows = (unsigned)v;
 	}
 	if (s->filter_bits % 64 != 0 ||
 	    ((s->harden & DUR_LINK_HARDEN_BALANCE) && s->filter_bits % 128 != 0)) {

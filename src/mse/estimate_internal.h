@@ -9,6 +9,7 @@
 extern const struct dur_estimator_type dur_estimator_loglinear;
 extern const struct dur_estimator_type dur_estimator_closed;
 extern const struct dur_estimator_type dur_estimator_bma;
+extern const struct dur_estimator_type dur_estimator_lcmcr;
 
 /* A posterior given on a grid of N (probabilities per point) as the
  * result's histogram of DUR_HIST_BINS bins between the 0.05% and 99.95%

@@ -54,6 +54,7 @@ static const struct variant compare_variants[] = {
 	{ "closed", "mth-poisson", NULL, DUR_INTERVAL_PROFILE },
 	{ "closed", "mth-darroch", NULL, DUR_INTERVAL_PROFILE },
 	{ "closed", "mth-gamma", NULL, DUR_INTERVAL_PROFILE },
+	{ "lcmcr", "lcmcr", NULL, DUR_INTERVAL_CREDIBLE },
 	{ "bma", "bma", NULL, DUR_INTERVAL_CREDIBLE },
 };
 
@@ -97,7 +98,10 @@ static dur_err add_task(dur_estimate_job *j, enum task_kind kind, struct dur_est
 
 static double task_weight(const struct dur_estimate_params *p)
 {
-	/* a bootstrap costs about one selection per replicate */
+	/* a bootstrap costs about one selection per replicate; the latent-class
+	 * sampler about as much as a thousand */
+	if (strcmp(p->method, "lcmcr") == 0)
+		return 40;
 	return 1 + (p->interval == DUR_INTERVAL_BCA ? (double)p->bootstrap / 25 : 0);
 }
 

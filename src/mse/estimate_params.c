@@ -51,12 +51,12 @@ dur_err dur_estimate_params_check(const struct dur_estimate_params *p, struct du
 				     p->method ? p->method : "");
 	if (p->select && strcmp(p->select, "aic") != 0 && strcmp(p->select, "bic") != 0)
 		return dur_error_set(err, DUR_EINVAL, "the model search is by 'aic' or 'bic'");
-	if (strcmp(p->method, "bma") == 0 && p->model && strcmp(p->model, "stepwise") != 0 &&
-	    strcmp(p->model, "bma") != 0)
-		return dur_error_set(err, DUR_EINVAL, "model averaging chooses its own models");
-	if (strcmp(p->method, "bma") == 0 && p->interval != DUR_INTERVAL_CREDIBLE &&
-	    p->interval != DUR_INTERVAL_NONE)
-		return dur_error_set(err, DUR_EINVAL, "model averaging gives a credible interval "
+	if ((strcmp(p->method, "bma") == 0 || strcmp(p->method, "lcmcr") == 0) && p->model &&
+	    strcmp(p->model, "stepwise") != 0 && strcmp(p->model, p->method) != 0)
+		return dur_error_set(err, DUR_EINVAL, "the Bayesian methods choose their own models");
+	if ((strcmp(p->method, "bma") == 0 || strcmp(p->method, "lcmcr") == 0) &&
+	    p->interval != DUR_INTERVAL_CREDIBLE && p->interval != DUR_INTERVAL_NONE)
+		return dur_error_set(err, DUR_EINVAL, "the Bayesian methods give a credible interval "
 				     "(posterior quantiles)");
 	if (strcmp(dur_estimate_method_of_model(p->model), "closed") == 0 &&
 	    strcmp(p->method, "closed") != 0)

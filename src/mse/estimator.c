@@ -16,6 +16,7 @@ static const struct dur_estimator_type *const types[] = {
 	&dur_estimator_loglinear,
 	&dur_estimator_closed,
 	&dur_estimator_bma,
+	&dur_estimator_lcmcr,
 };
 
 const char *dur_estimate_method_of_model(const char *model)
@@ -25,7 +26,7 @@ const char *dur_estimate_method_of_model(const char *model)
 
 int dur_estimate_default_interval(const char *method, const char *model)
 {
-	if (method && strcmp(method, "bma") == 0)
+	if (method && (strcmp(method, "bma") == 0 || strcmp(method, "lcmcr") == 0))
 		return DUR_INTERVAL_CREDIBLE;
 	if (method && strcmp(method, "closed") == 0) {
 		int m = dur_closed_model_parse(model);

@@ -99,7 +99,7 @@ static void result_block(struct dur_buf *b, const struct dur_estimate_table *t)
 			}
 		}
 	}
-	if (r->have_estimate && isfinite(r->se)) {
+	if (r->have_estimate && isfinite(r->se) && !r->have_posterior) {
 		num(a, sizeof(a), r->se);
 		dur_buf_printf(b, "  standard error: %s\n", a);
 	}
@@ -127,6 +127,10 @@ static void result_block(struct dur_buf *b, const struct dur_estimate_table *t)
 	if (r->have_posterior) {
 		num(a, sizeof(a), r->posterior_mean);
 		dur_buf_printf(b, "  posterior:      median %.0f, mean %s", r->estimate, a);
+		if (isfinite(r->se)) {
+			num(a, sizeof(a), r->se);
+			dur_buf_printf(b, ", sd %s", a);
+		}
 		if (r->nmodels_averaged)
 			dur_buf_printf(b, ", averaged over %zu models", r->nmodels_averaged);
 		if (r->chains)

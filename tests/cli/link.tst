@@ -12,8 +12,13 @@ P | ~usage: duress link | $DURESS link match --help
 2 | ~needs a value | $DURESS link encode --schema
 2 | ~--threshold takes a number from 0 to 1 | $DURESS link match --schema s --threshold 2 a b
 2 | ~needs at least 2 inputs | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json a.enc
-# the shared secret, from a file that only its owner can read
-CHECK | printf '%s' 'correct horse battery staple, 32b' > key && chmod 600 key && printf '%s' 'another secret of enough length' > key2 && chmod 600 key2 && printf 'short' > short && chmod 600 short
+# the shared secret, from a file that only its owner can read: 32 distinct
+# bytes (fixed here so that the outputs are fixed; use head -c 32 /dev/urandom)
+CHECK | printf '\035\146\257\370\101\212\323\034\145\256\367\100\211\322\033\144\255\366\077\210\321\032\143\254\365\076\207\320\031\142\253\364' > key && chmod 600 key && printf '\007\236\065\314\143\372\221\050\277\126\355\204\033\262\111\340\167\016\245\074\323\152\001\230\057\306\135\364\213\042\271\120' > key2 && chmod 600 key2 && printf 'short' > short && chmod 600 short
+# weak secrets are refused, with the command that makes a good one
+1 | ~printable text.*head -c 32 /dev/urandom | printf '%s' 'correct horse battery staple, 32b' > pw && $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file pw -o w.enc $SRC/tests/cli/data/link/police.csv
+1 | ~one byte repeated | head -c 32 /dev/zero > zero && $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file zero -o w.enc $SRC/tests/cli/data/link/police.csv
+CHECK | test ! -e w.enc
 P | ~encoded 5 records | $DURESS link encode --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key -o police.enc $SRC/tests/cli/data/link/police.csv
 P | - | $DURESS link encode -q --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key -o shelter.enc $SRC/tests/cli/data/link/shelter.csv
 P | - | $DURESS link encode -q --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key --output=clinic.enc $SRC/tests/cli/data/link/clinic.csv
@@ -28,6 +33,19 @@ P | link_table_3.csv | $DURESS link match -q --schema $SRC/tests/cli/data/link/s
 CHECK | head -1 h3.csv | grep -qx 'id,police,shelter,clinic' && head -1 p3.csv | grep -qx 'list_a,id_a,list_b,id_b,score'
 P | ~^id,A,B,C$ | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json --names A,B,C police.enc shelter.enc clinic.enc --histories -
 P | ~3 lists, 12 records.*people | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc clinic.enc
+# small lists: the schema's threshold (too few scores to fit the mixture); the pair count
+P | ~threshold 0.7500 \(the schema's.*pairs scored | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc
+# any number of threads, with or without blocking: the same people
+P | - | $DURESS link match -q --threads 1 --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc clinic.enc --pairs t1.csv && $DURESS link match -q --threads 3 --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc clinic.enc --pairs t3.csv && cmp t1.csv t3.csv
+P | link_table_3.csv | $DURESS link match -q --no-blocking --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc clinic.enc --table -
+2 | ~--threads | $DURESS link match --threads 0 --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc
+# the weakest link of each person, and capture tables drawn from the link probabilities
+P | ~^id,police,shelter,link_weakest | $DURESS link match -q --histories-weakest --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc --histories -
+P | ~^draw,police,shelter,count | $DURESS link match -q --table-draws 3 --draws - --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc
+P | ~^3,1,1,3$ | $DURESS link match -q --table-draws 3 --draws - --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc
+2 | ~go together | $DURESS link match --table-draws 3 --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc
+# an encodings file of format 1 (duress 0.1) is refused with what to do
+1 | ~format version 1.*encode the list again | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json $SRC/tests/cli/data/link/v1.enc shelter.enc
 P | - | for k in portable popcnt avx2 avx512 auto; do $DURESS link match -q --kernel $k --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc --pairs - 2>/dev/null > k_$k.csv || [ $k = avx2 ] || [ $k = avx512 ] || [ $k = popcnt ] || exit 1; done; cmp k_portable.csv k_auto.csv
 2 | ~two lists are named 'police' | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json police.enc police.enc
 2 | ~needs 2 names | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json --names A police.enc shelter.enc
@@ -79,3 +97,8 @@ P | ~200[0-9] people | $DURESS link dedup --schema $SRC/examples/link/febrl.sche
 # the bridge threshold can be set; a bridge above the threshold is refused
 2 | ~--bridge-threshold takes a number from 0 to 1 | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold -1 police.enc shelter.enc
 P | link_table_3.csv | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json --bridge-threshold 0.5 police.enc shelter.enc clinic.enc --table -
+# histories with how sure each person's links are can be estimated directly
+CHECK | head -c 32 /dev/urandom > key3 && for l in police shelter clinic; do $DURESS link encode -q --schema $SRC/tests/cli/data/link/small.schema.json --secret-file key3 -o w$l.enc $SRC/tests/cli/data/link/$l.csv || exit 1; done
+P | - | $DURESS link match -q --schema $SRC/tests/cli/data/link/small.schema.json wpolice.enc wshelter.enc wclinic.enc --histories hw.csv --histories-weakest
+CHECK | head -1 hw.csv | grep -q 'link_weakest'
+P | ~lists:          wpolice, wshelter, wclinic | $DURESS estimate --interval none hw.csv

@@ -3,9 +3,9 @@
 # The README's commands, as written there from the checkout (here from a copy
 # of the example data laid out the same way), with duress on PATH.
 CHECK | mkdir -p examples/estimate && cp $SRC/examples/estimate/histories.csv examples/estimate/
-P | - | PATH=$(dirname $DURESS):$PATH; duress estimate --seed 2013 --compare --manifest run.json examples/estimate/histories.csv
-P | - | PATH=$(dirname $DURESS):$PATH; duress report run.json -o report.html
-P | - | PATH=$(dirname $DURESS):$PATH; duress report --publish --lang es run.json -o informe.html
+P | - | PATH=$(dirname $DURESS_BIN):$PATH; duress estimate --seed 2013 --compare --manifest run.json examples/estimate/histories.csv
+P | - | PATH=$(dirname $DURESS_BIN):$PATH; duress report run.json -o report.html
+P | - | PATH=$(dirname $DURESS_BIN):$PATH; duress report --publish --lang es run.json -o informe.html
 # the sentence of the terminal, the input checked beside the manifest
 P | ~About 2,670 people in all \(95% interval 2,370 to 3,000\): 1,441 were on at least one list | cat report.html
 P | ~Every input was found and is identical to its record \(1 of 1\) | cat report.html

@@ -18,11 +18,19 @@
 #   files such lines made).
 # A line "CHECK | COMMAND" runs COMMAND and requires exit 0 (for checks such as
 # "no output file was left").
+#
+# With DUR_CLI_WRAP set (e.g. "valgrind -q --error-exitcode=99 ..."), every
+# command runs the program under it; the line after a "#slow" comment is
+# then skipped (too slow under valgrind), and counted as skipped.  Any
+# sanitizer or valgrind report on stderr fails the line, whatever the exit
+# status (a sanitizer's exit status 1 would pass for a failure expected).
 set -u
 DURESS=$1; TST=$2; SRC=$3
+DURESS_BIN=$1   # the program itself, for lines that hand it to a script
+if [ -n "${DUR_CLI_WRAP:-}" ]; then DURESS="$DUR_CLI_WRAP $DURESS"; fi
 SHARED=$(cd "$SRC/.." && pwd)/shared/data
-export DURESS SRC SHARED
-pass=0; fail=0; skip=0; n=0; inshared=0
+export DURESS DURESS_BIN SRC SHARED
+pass=0; fail=0; skip=0; n=0; inshared=0; slow=0
 T=$(mktemp -d); export T
 trap 'rm -rf "$T"' EXIT
 while IFS= read -r line || [ -n "$line" ]; do
@@ -30,8 +38,15 @@ while IFS= read -r line || [ -n "$line" ]; do
   case "$line" in
     '#shared-begin'*) inshared=1; continue ;;
     '#shared-end'*) inshared=0; continue ;;
+    '#slow'*) slow=1; continue ;;
     ''|'#'*) continue ;;
   esac
+  if [ $slow -eq 1 ]; then
+    slow=0
+    if [ -n "${DUR_CLI_WRAP:-}" ]; then
+      echo "SKIPPED $TST:$n (slow under $DUR_CLI_WRAP)"; skip=$((skip + 1)); continue
+    fi
+  fi
   code=${line%% | *}; rest=${line#* | }; code=$(echo $code)
   if [ "$code" = CHECK ]; then exp=-; cmd=$rest
   else exp=${rest%% | *}; cmd=${rest#* | }; exp=$(printf '%s' "$exp" | sed 's/^ *//; s/ *$//'); fi
@@ -53,6 +68,9 @@ while IFS= read -r line || [ -n "$line" ]; do
     [0-9]) [ $rc -eq "$code" ] || { ok=0; why="exit $rc, expected $code"; } ;;
     *) ok=0; why="bad code '$code'" ;;
   esac
+  if grep -Eq 'ERROR: (Address|Leak|Undefined|Memory)Sanitizer|runtime error: |==[0-9]+== (Invalid|Conditional|Use of uninit|Mismatched|Syscall param|Source and destination)|definitely lost in|==[0-9]+== ERROR SUMMARY: [1-9]' "$T/.err"; then
+    ok=0; why="a sanitizer or valgrind report on stderr"
+  fi
   if [ $ok -eq 1 ]; then
     case "$exp" in
       -) ;;

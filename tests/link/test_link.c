@@ -11,10 +11,14 @@
 #include <duress/csv.h>
 #include <duress/error.h>
 #include <duress/link.h>
+#include <duress/table.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <sodium.h>
 
 #include "test_util.h"
+#include "link/link_internal.h"
 
 static const char *SCHEMA =
 	"{ \"duress_link_schema\": 1, \"id_column\": \"id\", \"filter_bits\": 256,\n"
@@ -30,7 +34,10 @@ static const char *SCHEMA =
 	"  \"plain\": { \"threshold\": 0.5, \"blocking\": [[\"surname\"], [\"dob\"], [\"given:2\", \"zip\"]] }\n"
 	"}\n";
 
-static const unsigned char SECRET[] = "0123456789abcdef-a-test-secret";
+/* 31 distinct bytes (entropy estimate 31 x log2 31 / 8 = 19.2 bytes): a good
+   secret by dur_link_secret_check; printable test secrets are refused now */
+static const unsigned char SECRET[] =
+	"\x1d\x66\xaf\xf8\x41\x8a\xd3\x1c\x65\xae\xf7\x40\x89\xd2\x1b\x64\xad\xf6\x3f\x88\xd1\x1a\x63\xac\xf5\x3e\x87\xd0\x19\x62\xab";
 
 static dur_link_schema *schema_ok(const char *text)
 {
@@ -444,7 +451,7 @@ static void test_link_encode_stats_and_record_numbers(void **state)
 	struct dur_link_encodings *e = NULL;
 	struct dur_link_encode_stats st;
 	(void)state;
-	assert_int_equal(dur_link_key_alloc(s, SECRET, 16, &k, NULL), DUR_OK);
+	assert_int_equal(dur_link_key_alloc(s, SECRET, sizeof(SECRET) - 1, &k, NULL), DUR_OK);
 	/* the schema's id column is absent: --id-column "" is not allowed, so
 	   name one that exists; without any, record numbers are used */
 	assert_int_equal(dur_link_encode_csv(s, k, c, "a.csv", "given", &e, &st, NULL), DUR_OK);
@@ -493,9 +500,16 @@ static void test_link_encodings_file(void **state)
 	char *buf = to_memory(e, &len);
 	char *t = malloc(strlen(SCHEMA) + 1), *p;
 	(void)state;
-	assert_int_equal(len, 96 + 4 * (2 + 2 + 32) + 32);
+	/* header, 4 records of (id length, 2-byte id, 256-bit filter, 96
+	   blocking keys of 4 bytes: the default lsh), checksum */
+	assert_int_equal(len, 96 + 4 * (2 + 2 + 32 + 96 * 4) + 32);
+	assert_int_equal(e->bands, 96);
 	assert_memory_equal(buf, "DURLENC\n", 8);
-	assert_int_equal(dur_link_enc_read(buf, len, "x.enc", s, &r, NULL), DUR_OK);
+	{
+		struct dur_error err = DUR_ERROR_INIT;
+		if (dur_link_enc_read(buf, len, "x.enc", s, &r, &err))
+			fail_msg("%s", err.msg);
+	}
 	assert_int_equal(r->n, e->n);
 	assert_int_equal(r->bits, 256);
 	assert_int_equal(r->flags, DUR_LINK_HARDEN_BALANCE | DUR_LINK_HARDEN_XOR_FOLD);
@@ -521,9 +535,12 @@ static void test_link_encodings_file(void **state)
 		assert_int_not_equal(dur_link_enc_read(buf, len, "x.enc", NULL, &r, NULL), DUR_OK);
 		buf[n] ^= 0x20;
 	}
-	buf[8] = 2;
-	read_bad(buf, len, s, DUR_EPARSE, "format version 2");
+	buf[8] = 3;
+	read_bad(buf, len, s, DUR_EPARSE, "format version 3; this duress reads version 2");
+	/* a file of format 1 (duress 0.1) gets told what to do */
 	buf[8] = 1;
+	read_bad(buf, len, s, DUR_EPARSE, "encode the list again");
+	buf[8] = 2;
 	/* another schema */
 	strcpy(t, SCHEMA);
 	p = strstr(t, "\"bits_per_token\": 6");
@@ -579,14 +596,19 @@ static void test_link_match_two_lists(void **state)
 	(void)state;
 	l[0] = encode(s, SECRET, sizeof(SECRET) - 1, LIST_A);
 	l[1] = encode(s, SECRET, sizeof(SECRET) - 1, LIST_B);
-	r = match(l, names, 2, 0.75, 0.6);
+	/* a2-b1 share given-name bigrams, surname and zip but not the date:
+	   0.67 with this key, the 256-bit balanced filters of unrelated
+	   records around 0.5 */
+	r = match(l, names, 2, 0.64, 0.5);
 	assert_int_equal(r->npairs, 2);
 	/* a1-b2 (same person, spelled differently) and a2-b1 */
 	assert_true((r->pairs[0].rec_a == 0 && r->pairs[0].rec_b == 1) ||
 		    (r->pairs[1].rec_a == 0 && r->pairs[1].rec_b == 1));
 	assert_int_equal(r->nclusters, 5);
 	txt = write_str(dur_link_write_table, r);
-	assert_string_equal(txt, "police,shelter,count\n0,1,1\n1,0,2\n1,1,2\n");
+	/* rows as dur_table_write_csv orders them: by number of lists, then
+	   the 0/1 string descending */
+	assert_string_equal(txt, "police,shelter,count\n1,0,2\n0,1,1\n1,1,2\n");
 	free(txt);
 	txt = write_str(dur_link_write_histories, r);
 	assert_string_equal(txt, "id,police,shelter\n1,1,1\n2,1,1\n3,1,0\n4,1,0\n5,0,1\n");
@@ -599,8 +621,9 @@ static void test_link_match_two_lists(void **state)
 	dur_link_result_free(r);
 	/* a list encoded with another secret is refused */
 	{
-		struct dur_link_encodings *o = encode(s, (const unsigned char *)"another secret, 16+",
-						      19, LIST_B), *l2[2] = { l[0], o };
+		static const unsigned char other[] = "\x07\x9e\x35\xcc\x63\xfa\x91\x28\xbf\x56\xed\x84\x1b\xb2\x49\xe0\x77\x0e\xa5\x3c\xd3\x6a\x01\x98\x2f\xc6\x5d\xf4\x8b\x22\xb9";
+		struct dur_link_encodings *o = encode(s, other, sizeof(other) - 1, LIST_B),
+			*l2[2] = { l[0], o };
 		struct dur_link_result *r2 = NULL;
 		struct dur_error err = DUR_ERROR_INIT;
 		assert_int_equal(dur_link_match((const struct dur_link_encodings *const *)l2, names,
@@ -829,6 +852,350 @@ static void test_link_plain_three_lists(void **state)
 	dur_link_schema_free(s);
 }
 
+
+/* ---- weak secrets (issue 13, item 6) ---- */
+
+static void secret_bad(const unsigned char *sec, size_t len, const char *needle)
+{
+	dur_link_schema *s = schema_ok(SCHEMA);
+	dur_link_key *k = NULL;
+	struct dur_error err = DUR_ERROR_INIT;
+	assert_int_equal(dur_link_key_alloc(s, sec, len, &k, &err), DUR_EKEY);
+	assert_null(k);
+	if (!strstr(err.msg, needle) || !strstr(err.msg, DUR_LINK_SECRET_COMMAND))
+		fail_msg("message '%s' lacks '%s' or the command", err.msg, needle);
+	dur_link_schema_free(s);
+}
+
+static void test_link_weak_secrets_refused(void **state)
+{
+	unsigned char b[64];
+	double h = 0;
+	(void)state;
+	memset(b, 0xa5, sizeof(b));
+	secret_bad(b, 32, "one byte repeated");
+	secret_bad((const unsigned char *)"correct horse battery staple, 32b", 33, "printable text");
+	secret_bad((const unsigned char *)"0123456789abcdef0123456789abcdef", 32, "printable text");
+	/* 32 bytes from 4 values (two bits each, one not printable): the plug-in
+	   estimate is 32 x 2 / 8 = 8 bytes, under 16 */
+	for (int i = 0; i < 32; i++)
+		b[i] = (unsigned char)(0x80 + (i * 7) % 4);
+	secret_bad(b, 32, "too little entropy");
+	assert_int_equal(dur_link_secret_check(b, 32, &h, NULL), DUR_EKEY);
+	assert_rel_close(h, 8.0, 1e-12);
+	secret_bad(b, 15, "too short");
+	/* 31 distinct bytes: 31 log2(31) / 8 = 19.20 bytes */
+	assert_int_equal(dur_link_secret_check(SECRET, sizeof(SECRET) - 1, &h, NULL), DUR_OK);
+	assert_rel_close(h, 31.0 * log2(31.0) / 8.0, 1e-12);
+}
+
+/* ---- encoding one record at a time ---- */
+
+static void test_link_encoder_matches_csv(void **state)
+{
+	dur_link_schema *s = schema_ok(SCHEMA);
+	struct dur_link_encodings *e = encode(s, SECRET, sizeof(SECRET) - 1, LIST_A), *x = NULL;
+	dur_link_encoder *en = NULL;
+	dur_link_key *k = NULL;
+	struct dur_link_encode_stats st;
+	struct dur_error err = DUR_ERROR_INIT;
+	const char *rows[4][4] = { { "Zoë", "Müller", "19800101", "2000" },
+				   { "John", "Smith", "02/03/1975", "3000" },
+				   { "Ana", "Silva", "45000", "" },
+				   { NULL, "", NULL, "" } };
+	const char *ids[4] = { "a1", "a2", "a3", "a4" };
+	(void)state;
+	assert_int_equal(dur_link_key_alloc(s, SECRET, sizeof(SECRET) - 1, &k, NULL), DUR_OK);
+	assert_int_equal(dur_link_encoder_alloc(s, k, &en, NULL), DUR_OK);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(dur_link_encoder_add(en, ids[i], rows[i], &err), DUR_OK);
+	assert_int_equal(dur_link_encoder_finish(en, &x, &st, &err), DUR_OK);
+	/* the same bytes as from the CSV: filters and blocking keys */
+	assert_int_equal(x->n, 4);
+	assert_memory_equal(x->filters, e->filters, 4 * e->words * 8);
+	assert_memory_equal(x->bandkey, e->bandkey, 4 * e->bands * 4);
+	assert_int_equal(st.missing, 5);  /* zip of a3; all four of a4 */
+	dur_link_enc_free(x);
+	/* errors name the record and the field, never the value */
+	{
+		const char *bad[4] = { "Ma\xffria", "x", "", "" };
+		assert_int_equal(dur_link_encoder_add(en, "z", bad, &err), DUR_EPARSE);
+		assert_non_null(strstr(err.msg, "record 1, field 'given'"));
+		assert_null(strstr(err.msg, "Ma"));
+	}
+	/* repeated ids, and an empty encoder */
+	assert_int_equal(dur_link_encoder_add(en, "q", rows[0], NULL), DUR_OK);
+	assert_int_equal(dur_link_encoder_add(en, "q", rows[1], NULL), DUR_OK);
+	assert_int_equal(dur_link_encoder_finish(en, &x, NULL, &err), DUR_EDATA);
+	assert_non_null(strstr(err.msg, "record 2: its id repeats record 1's"));
+	dur_link_encoder_free(en);
+	en = NULL;
+	assert_int_equal(dur_link_encoder_alloc(s, k, &en, NULL), DUR_OK);
+	assert_int_equal(dur_link_encoder_finish(en, &x, NULL, &err), DUR_EDATA);
+	/* record numbers as ids */
+	assert_int_equal(dur_link_encoder_add(en, NULL, rows[2], NULL), DUR_OK);
+	assert_int_equal(dur_link_encoder_finish(en, &x, NULL, NULL), DUR_OK);
+	assert_string_equal(x->id[0], "1");
+	dur_link_enc_free(x);
+	dur_link_encoder_free(en);
+	dur_link_encoder_free(NULL);
+	dur_link_key_free(k);
+	dur_link_enc_free(e);
+	dur_link_schema_free(s);
+}
+
+/* ---- synthetic encodings: thread-count invariance, blocking recall ---- */
+
+/*
+ * Synthetic people: names from syllables, a date, a number; list B holds a
+ * copy of the first `nb` people of A, each with one or two typos, plus
+ * `extra` people of its own.  Returns CSV texts.
+ */
+static void people(size_t na, size_t nb, size_t extra, unsigned seed, char **ta, char **tb)
+{
+	static const char *syl[] = { "ka", "mi", "to", "ra", "ne", "lo", "su", "vi", "da", "pe",
+		"ro", "an", "el", "or", "is", "un", "ba", "zo", "fi", "gu" };
+	size_t cap = (na + nb + extra + 2) * 96, la = 0, lb = 0;
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	char *a = malloc(cap), *b = malloc(cap);
+	gsl_rng_set(g, seed);
+	la += (size_t)sprintf(a, "id,given,surname,dob,zip\n");
+	lb += (size_t)sprintf(b, "id,given,surname,dob,zip\n");
+	for (size_t i = 0; i < na + extra; i++) {
+		char gv[32] = "", sn[32] = "";
+		unsigned y = 1940 + (unsigned)gsl_rng_uniform_int(g, 60),
+			 m = 1 + (unsigned)gsl_rng_uniform_int(g, 12),
+			 d = 1 + (unsigned)gsl_rng_uniform_int(g, 28),
+			 z = 1000 + (unsigned)gsl_rng_uniform_int(g, 9000);
+		for (int q = 0; q < 2 + (int)gsl_rng_uniform_int(g, 2); q++)
+			strcat(gv, syl[gsl_rng_uniform_int(g, 20)]);
+		for (int q = 0; q < 2 + (int)gsl_rng_uniform_int(g, 3); q++)
+			strcat(sn, syl[gsl_rng_uniform_int(g, 20)]);
+		if (i < na)
+			la += (size_t)sprintf(a + la, "a%zu,%s,%s,%04u%02u%02u,%u\n", i, gv, sn, y, m,
+					      d, z);
+		if (i < nb || i >= na) {
+			int ty = 1 + (int)gsl_rng_uniform_int(g, 2);
+			for (int q = 0; q < ty && i < nb; q++) {
+				char *f = gsl_rng_uniform_int(g, 2) ? gv : sn;
+				f[gsl_rng_uniform_int(g, strlen(f))] = 'x';
+			}
+			lb += (size_t)sprintf(b + lb, "b%zu,%s,%s,%04u%02u%02u,%u\n", i, gv, sn, y, m,
+					      d, z);
+		}
+	}
+	gsl_rng_free(g);
+	*ta = a;
+	*tb = b;
+}
+
+static int same_result(const struct dur_link_result *x, const struct dur_link_result *y)
+{
+	if (x->npairs != y->npairs || x->ncands != y->ncands || x->nclusters != y->nclusters ||
+	    x->comparisons != y->comparisons || x->fit.threshold != y->fit.threshold)
+		return 0;
+	for (size_t i = 0; i < x->npairs; i++)
+		if (x->pairs[i].rec_a != y->pairs[i].rec_a || x->pairs[i].rec_b != y->pairs[i].rec_b ||
+		    x->pairs[i].score != y->pairs[i].score || x->pairs[i].prob != y->pairs[i].prob)
+			return 0;
+	for (size_t i = 0; i < x->ncands; i++)
+		if (x->cands[i].rec_a != y->cands[i].rec_a || x->cands[i].rec_b != y->cands[i].rec_b ||
+		    x->cands[i].score != y->cands[i].score || x->cands[i].best != y->cands[i].best)
+			return 0;
+	for (size_t l = 0; l < x->nlists; l++)
+		if (memcmp(x->cluster[l], y->cluster[l], x->nrec[l] * sizeof(uint32_t)))
+			return 0;
+	return 1;
+}
+
+static void test_link_threads_and_blocking(void **state)
+{
+	dur_link_schema *s = schema_ok(SCHEMA);
+	char *ta, *tb;
+	struct dur_link_encodings *l[2];
+	const char *names[2] = { "a", "b" };
+	struct dur_link_result *r[4] = { NULL };
+	struct dur_link_match_params p = dur_link_match_default_params(s);
+	size_t found = 0, lost = 0, k;
+	(void)state;
+	people(1500, 1000, 500, 7, &ta, &tb);
+	l[0] = encode(s, SECRET, sizeof(SECRET) - 1, ta);
+	l[1] = encode(s, SECRET, sizeof(SECRET) - 1, tb);
+	/* 1, 2 and 3 threads give the same result, with and without blocking */
+	for (int blk = 0; blk < 2; blk++) {
+		p.blocking = blk;
+		for (unsigned t = 1; t <= 3; t++) {
+			struct dur_link_result *x = NULL;
+			p.threads = t;
+			if (dur_link_match((const struct dur_link_encodings *const *)l, names, 2, &p, &x,
+					   NULL))
+				fail_msg("match failed");
+			if (t == 1)
+				r[blk] = x;
+			else {
+				assert_true(same_result(r[blk], x));
+				dur_link_result_free(x);
+			}
+		}
+	}
+	/* all pairs scored without blocking, far fewer with it */
+	assert_int_equal(r[0]->comparisons, 1500 * 1500);
+	assert_int_equal(r[0]->all_pairs, 1500 * 1500);
+	assert_true(r[1]->comparisons < r[0]->comparisons / 10);
+	/* recall of blocking against all-pairs scoring at the same threshold:
+	   every pair all pairs links, found again with blocking */
+	p.threads = 2;
+	p.threshold = r[0]->fit.threshold;
+	p.blocking = 1;
+	assert_int_equal(dur_link_match((const struct dur_link_encodings *const *)l, names, 2, &p,
+					&r[2], NULL), DUR_OK);
+	for (size_t i = 0; i < r[0]->npairs; i++) {
+		int hit = 0;
+		for (k = 0; k < r[2]->npairs && !hit; k++)
+			hit = r[2]->pairs[k].rec_a == r[0]->pairs[i].rec_a &&
+			      r[2]->pairs[k].rec_b == r[0]->pairs[i].rec_b;
+		found += hit;
+		lost += !hit;
+	}
+	printf("synthetic 1500 x 1500: all pairs %zu scored, %zu linked (threshold %.4f); "
+	       "blocking %zu scored, %zu of those links lost (%.2f%%)\n", r[0]->comparisons,
+	       r[0]->npairs, r[0]->fit.threshold, r[2]->comparisons, lost,
+	       100.0 * (double)lost / (double)r[0]->npairs);
+	/* 1000 planted pairs, one or two typos each: nearly all linked */
+	assert_true(r[0]->npairs >= 950 && r[0]->npairs <= 1005);
+	assert_true((double)lost <= 0.005 * (double)r[0]->npairs);
+	for (int i = 0; i < 3; i++)
+		dur_link_result_free(r[i]);
+	dur_link_enc_free(l[0]);
+	dur_link_enc_free(l[1]);
+	free(ta);
+	free(tb);
+	dur_link_schema_free(s);
+}
+
+/* ---- the mixture behind the threshold ---- */
+
+static void test_link_mixture_recovers_components(void **state)
+{
+	/* 4000 second-best scores from Beta(120, 80) (mean 0.6), 4000 best
+	   scores of which 1000 from Beta(120, 80) and 3000 from Beta(18, 2)
+	   (mean 0.9): the share of matches is 3000 / 8000 = 0.375 */
+	size_t n = 8000;
+	double *x = malloc(n * sizeof(double));
+	unsigned char *sec = malloc(n);
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	struct link_mix_params mp = { 1e-4, 0.8, 0.7, 2.0, 200, 1e-10, 1000 };
+	struct link_mix m;
+	(void)state;
+	gsl_rng_set(g, 2024);
+	for (size_t i = 0; i < n; i++) {
+		sec[i] = i < 4000;
+		x[i] = i < 5000 ? gsl_ran_beta(g, 120, 80) : gsl_ran_beta(g, 18, 2);
+	}
+	assert_int_equal(link_mix_fit(x, sec, n, &mp, &m, NULL), DUR_OK);
+	assert_true(m.separated);
+	/* Monte Carlo error of a share from 8000 points: sqrt(.375 .625 / 8000)
+	   = 0.0054; of the means: sd / sqrt(n) < 0.001; 4 of those */
+	assert_true(fabs(m.pi - 0.375) < 4 * 0.0054);
+	assert_true(fabs(m.mean0 - 0.6) < 0.004);
+	assert_true(fabs(m.mean1 - 0.9) < 0.004);
+	/* the crossing: where the posterior reaches 1/2, computed independently
+	   from the true densities */
+	{
+		double c = 0;
+		for (double t = 0.6; t < 1; t += 1e-5) {
+			double f0 = 0.625 * gsl_ran_beta_pdf(t, 120, 80),
+			       f1 = 0.375 * gsl_ran_beta_pdf(t, 18, 2);
+			if (f1 >= f0) {
+				c = t;
+				break;
+			}
+		}
+		printf("mixture: crossing %.4f (true %.4f), share %.4f\n", m.crossing, c, m.pi);
+		assert_true(fabs(m.crossing - c) < 0.01);
+		assert_rel_close(m.threshold, m.crossing, 1e-15);
+		/* posterior monotone in the score above the non-match mean */
+		for (double t = 0.6; t < 0.99; t += 0.01)
+			assert_true(link_mix_prob(&m, t + 0.01) >= link_mix_prob(&m, t));
+	}
+	/* one component only (lists that share nobody): not separated, and the
+	   threshold is the fallback */
+	for (size_t i = 0; i < n; i++)
+		x[i] = gsl_ran_beta(g, 120, 80);
+	assert_int_equal(link_mix_fit(x, sec, n, &mp, &m, NULL), DUR_OK);
+	assert_false(m.separated);
+	assert_true(m.threshold >= 0.8);
+	gsl_rng_free(g);
+	free(x);
+	free(sec);
+}
+
+/* ---- capture tables, histories, draws ---- */
+
+static void test_link_table_histories_draws(void **state)
+{
+	/* a0 = b0 exactly; a1 and b1 share 16 of 20 bits (Dice 0.8); a2 alone */
+	uint64_t fa[3] = { 0xfffffULL, 0xfffffULL << 30, 0xffULL << 56 },
+		 fb[2] = { 0xfffffULL, (0xffffULL << 30) | (0xfULL << 52) };
+	struct dur_link_encodings *l[2] = { hand(fa, 3, "a"), hand(fb, 2, "b") };
+	const char *names[2] = { "A", "B" };
+	struct dur_link_result *r = match(l, names, 2, 0.75, 0.5);
+	struct dur_table *t = NULL, **draws = NULL;
+	struct dur_link_histories *h = NULL;
+	char *txt, *want = NULL;
+	size_t wl = 0, n11 = 0;
+	FILE *f;
+	(void)state;
+	assert_int_equal(r->npairs, 2);
+	assert_int_equal(dur_link_result_table(r, &t, NULL), DUR_OK);
+	assert_int_equal(t->k, 2);
+	assert_true(t->count[1] == 1 && t->count[2] == 0 && t->count[3] == 2);
+	/* one writer: dur_link_write_table is dur_table_write_csv of the table */
+	txt = write_str(dur_link_write_table, r);
+	f = open_memstream(&want, &wl);
+	assert_int_equal(dur_table_write_csv(t, f, NULL), DUR_OK);
+	fclose(f);
+	assert_string_equal(txt, want);
+	assert_string_equal(txt, "A,B,count\n1,0,1\n1,1,2\n");
+	free(txt);
+	free(want);
+	dur_table_free(t);
+	/* histories: the weakest link of each person, here its one link */
+	assert_int_equal(dur_link_to_histories(r, &h, NULL), DUR_OK);
+	assert_int_equal(h->n, 3);
+	assert_int_equal(h->mask[0], 3);
+	assert_int_equal(h->mask[2], 1);
+	assert_true(h->weakest[2] == -1.0);
+	assert_rel_close(h->weakest[1], r->pairs[1].prob, 1e-15);
+	dur_link_histories_free(h);
+	txt = write_str(dur_link_write_histories_weakest, r);
+	assert_non_null(strstr(txt, "id,A,B,link_weakest\n1,1,1,"));
+	assert_non_null(strstr(txt, "\n3,1,0,\n"));
+	free(txt);
+	/* draws: with the probability of a1-b1 set to 1/2 by hand, about half
+	   the draws link it (Monte Carlo: 400 draws, sd sqrt(.25/400) = 0.025) */
+	for (size_t i = 0; i < r->ncands; i++)
+		r->cands[i].prob = r->cands[i].score == 1.0 ? 1.0 :
+				   r->cands[i].best ? 0.5 : 0.0;
+	assert_int_equal(dur_link_draw_tables(r, (const struct dur_link_encodings *const *)l, 400,
+					      99, &draws, NULL), DUR_OK);
+	for (size_t d = 0; d < 400; d++) {
+		double c11 = draws[d]->count[3];
+		assert_true(c11 == 1 || c11 == 2);
+		assert_true(dur_table_observed(draws[d]) == 5 - c11);
+		n11 += c11 == 2;
+		dur_table_free(draws[d]);
+	}
+	free(draws);
+	printf("draws: the pair of probability 1/2 linked in %zu of 400\n", n11);
+	assert_true(fabs((double)n11 / 400.0 - 0.5) < 4 * 0.025);
+	assert_int_equal(dur_link_draw_tables(r, (const struct dur_link_encodings *const *)l, 0,
+					      1, &draws, NULL), DUR_EINVAL);
+	dur_link_result_free(r);
+	dur_link_enc_free(l[0]);
+	dur_link_enc_free(l[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -850,6 +1217,11 @@ int main(void)
 		cmocka_unit_test(test_link_one_record_per_list),
 		cmocka_unit_test(test_link_dedup_synthetic),
 		cmocka_unit_test(test_link_plain_three_lists),
+		cmocka_unit_test(test_link_weak_secrets_refused),
+		cmocka_unit_test(test_link_encoder_matches_csv),
+		cmocka_unit_test(test_link_threads_and_blocking),
+		cmocka_unit_test(test_link_mixture_recovers_components),
+		cmocka_unit_test(test_link_table_histories_draws),
 	};
 	gsl_set_error_handler_off();
 	if (sodium_init() < 0)

@@ -115,6 +115,33 @@ static void test_estimate_doc_uk(void **state)
 	}
 	roundtrip(d);
 	dur_estimate_doc_free(d);
+
+	/* the latent-class sampler through the job: its draws of N as a
+	 * histogram that holds them all, the same for any thread count */
+	if (dur_estimator_find("lcmcr")) {
+		struct dur_estimate_doc *d1, *d2;
+		json_t *j1, *j2;
+		double sum = 0;
+		p.method = "lcmcr";
+		p.seed = 7;
+		p.threads = 1;
+		d1 = run(csv, len, &p);
+		p.threads = 2;
+		d2 = run(csv, len, &p);
+		j1 = dur_estimate_doc_to_json(d1);
+		j2 = dur_estimate_doc_to_json(d2);
+		assert_true(json_equal(j1, j2));
+		for (size_t i = 0; i < d1->total.main.nhist; i++)
+			sum += d1->total.main.hist[i];
+		assert_true(fabs(sum - 1) < 2e-3);
+		assert_true(d1->total.main.interval.lower < d1->total.main.estimate &&
+			    d1->total.main.estimate < d1->total.main.interval.upper);
+		roundtrip(d1);
+		json_decref(j1);
+		json_decref(j2);
+		dur_estimate_doc_free(d1);
+		dur_estimate_doc_free(d2);
+	}
 	free(csv);
 }
 
