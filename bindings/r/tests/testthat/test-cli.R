@@ -37,6 +37,19 @@ test_that("duress reproduce reproduces an R run", {
   expect_match(paste(r$out, collapse = "\n"), "has changed since the manifest was written")
 })
 
+test_that("a latent-class (lcmcr) run in R is reproduced by the command line", {
+  skip_if_not("lcmcr" %in% methods_available(),
+              "this build of libduress has no 'lcmcr' method yet")
+  skip_without_cli()
+  d <- new_dir()
+  fit <- quiet(mse(read_shared("mse/uk.csv"), method = "lcmcr", seed = 7, diagnostics = FALSE,
+                   name = "uk.csv"))
+  write_manifest(fit, file.path(d, "lcmcr.json"))
+  r <- run_cli(c("reproduce", "lcmcr.json"), wd = d)
+  expect_identical(r$status, 0L)
+  expect_match(paste(r$out, collapse = "\n"), "reproduced: all [0-9]+ figures identical")
+})
+
 test_that("reproduce() in R reproduces a command-line run, strata and all", {
   skip_without_cli()
   d <- new_dir()
