@@ -11,7 +11,7 @@ CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
 .PHONY: all setup setup-test build run check test test-asan fuzz bench valgrind clean \
-	install uninstall man fuzz-long
+	install uninstall man fuzz-long check-r
 
 all: build
 
@@ -58,7 +58,13 @@ fuzz-long: setup-test
 bench: build
 	sh scripts/bench.sh $(BUILD)
 
-check: test test-asan valgrind fuzz
+check: test test-asan valgrind fuzz check-r
+
+# The R package (bindings/r), when R is installed: the library installed
+# from $(BUILD) into a temporary folder, the package built against it with
+# pkg-config and checked (R CMD check --no-manual: examples, tests, vignette).
+check-r: setup-test build
+	sh bindings/r/tools/check.sh $(BUILD)
 
 # make install [PREFIX=/usr/local] [DESTDIR=...]; make uninstall likewise.
 install: setup

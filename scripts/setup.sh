@@ -3,7 +3,8 @@
 #   scripts/setup.sh        to build and run (make run)
 #   scripts/setup.sh test   also to test: cmocka, clang (fuzzing), valgrind,
 #                           gettext (catalogue checks), chromium and node
-#                           (browser tests), R (the R package)
+#                           (browser tests), R with testthat, knitr and
+#                           markdown (the R package's tests and vignette)
 # Only missing packages are installed; nothing is downloaded from elsewhere
 # (the browser tests' one npm package comes from the npm registry, pinned in
 # tests/browser/package-lock.json).
@@ -12,7 +13,7 @@ pkgs="build-essential cmake pkg-config git libgsl-dev libglpk-dev libsqlite3-dev
 libsodium-dev libjansson-dev libcsv-dev libutf8proc-dev libmicrohttpd-dev libcmocka-dev"
 if [ "${1:-}" = test ]; then
   pkgs="$pkgs clang libclang-rt-14-dev valgrind gettext chromium
-r-base-dev r-cran-testthat"
+r-base-dev r-cran-testthat r-cran-knitr r-cran-markdown"
   command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
   command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 fi

@@ -1,0 +1,4 @@
+library(testthat)
+library(duress)
+
+test_check("duress")
