@@ -170,6 +170,36 @@ static double median(double *x, size_t n)
 	return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
 }
 
+/* The Monte Carlo error of the BCa bounds relative to the width, as
+ * loglinear.c estimates it (for calibrating its warning). */
+static void print_mcse(const struct dur_estimate_result *e)
+{
+	size_t n = 0, B = e->interval.nestimates;
+	double *s = malloc(B * sizeof(double)), width = e->interval.upper - e->interval.lower;
+	double worst = 0;
+	for (size_t i = 0; i < B; i++)
+		if (isfinite(e->interval.estimates[i]))
+			s[n++] = e->interval.estimates[i];
+	qsort(s, n, sizeof(double), cmp);
+	for (int b = 0; b < 2; b++) {
+		double bound = b ? e->interval.upper : e->interval.lower, below = 0, pos, sd, se;
+		long lo, hi;
+		for (size_t i = 0; i < n; i++)
+			below += s[i] < bound;
+		pos = below;
+		sd = sqrt(below * (1 - below / (double)n));
+		lo = (long)floor(pos - sd);
+		hi = (long)ceil(pos + sd);
+		if (lo < 0) lo = 0;
+		if (hi > (long)n - 1) hi = (long)n - 1;
+		se = hi > lo ? 0.5 * (s[hi] - s[lo]) : 0;
+		if (se / width > worst)
+			worst = se / width;
+	}
+	fprintf(stderr, "mcse %.4f\n", worst);
+	free(s);
+}
+
 static int has_warning(const struct dur_estimate_result *r, const char *word)
 {
 	for (size_t i = 0; i < r->warnings.n; i++)
@@ -207,6 +237,8 @@ int main(int argc, char **argv)
 			clock_t t0 = clock();
 			if (s->k > m->max_lists)
 				continue;
+			if (getenv("HONESTY_DEFAULT_ONLY") && mi > 0)
+				continue;
 			for (int r = 0; r < tables; r += m->every) {
 				double N;
 				struct dur_table *t = draw(s, 1000 * (si + 1) + (uint64_t)r, &N);
@@ -235,6 +267,8 @@ int main(int argc, char **argv)
 					}
 					warned += d->total.catchability.warn;
 					bcaw += has_warning(e, "changes from seed to seed");
+					if (mi == 0 && e->interval.nestimates && getenv("HONESTY_MCSE"))
+						print_mcse(e);
 				}
 				dur_estimate_doc_free(d);
 				free(csv);

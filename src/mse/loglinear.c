@@ -127,36 +127,102 @@ static dur_err terms_copy(const struct dur_table *t, const unsigned char *term, 
 	return DUR_OK;
 }
 
-/*
- * A BCa bound can sit far in a tail, where a handful of replicates decide
- * it.  Say so only when that handful is really small (fewer than 10), and
- * never ask for a number of replicates nobody could run: past 100,000 the
- * profile interval is the better advice.
- */
-static void bca_tail_warning(struct dur_estimate_result *r, const struct dur_mse_bca_info *info)
+static int cmp_double(const void *a, const void *b)
 {
-	double nlo = info->alpha_lower * (double)info->used;
-	double nhi = (1 - info->alpha_upper) * (double)info->used;
-	int lower = nlo < nhi;
-	double few = lower ? nlo : nhi, tail = lower ? info->alpha_lower : 1 - info->alpha_upper;
-	double need;
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
 
-	if (few >= 10)
+/*
+ * The Monte Carlo standard error of a bootstrap bound: the bound is the
+ * order statistic at position alpha * n, which itself varies by about
+ * sqrt(n alpha (1 - alpha)) places from one set of replicates to another,
+ * so half the spread of the replicates that many places either side of it
+ * estimates how much the bound moves with the seed.
+ */
+static double bound_mcse(const double *sorted, size_t n, double alpha)
+{
+	double pos = alpha * (double)n, sd = sqrt((double)n * alpha * (1 - alpha));
+	long lo = (long)floor(pos - sd), hi = (long)ceil(pos + sd);
+	if (lo < 0)
+		lo = 0;
+	if (hi > (long)n - 1)
+		hi = (long)n - 1;
+	return hi > lo ? 0.5 * (sorted[hi] - sorted[lo]) : 0;
+}
+
+/*
+ * A BCa bound far in a tail rests on a few replicates and moves from seed
+ * to seed.  Say so only when it moves materially - its Monte Carlo error
+ * over 15% of the interval's width, or fewer than two replicates beyond it -
+ * with how many replicates would bring
+ * that down (the error falls as one over the square root of their
+ * number), and never a number nobody could run: past 100,000 the
+ * profile-likelihood interval is the better advice.  Calibrated in
+ * bench/bench_honesty (at most about 10% of tables from independent lists).
+ */
+#define BCA_MCSE_SHARE 0.15
+#define BCA_FEW 2
+static void bca_tail_warning(struct dur_estimate_result *r, const struct dur_mse_bca_info *info,
+			     const double *rep, size_t B, double lo, double hi)
+{
+	double *s = malloc((B ? B : 1) * sizeof(double)), se[2], worst, need, width = hi - lo;
+	size_t n = 0;
+	int lower;
+
+	if (!s || !(width > 0)) {
+		free(s);
 		return;
-	need = ceil(10.0 / tail / 1000) * 1000;
+	}
+	for (size_t i = 0; i < B; i++)
+		if (isfinite(rep[i]))
+			s[n++] = rep[i];
+	qsort(s, n, sizeof(double), cmp_double);
+	se[0] = bound_mcse(s, n, info->alpha_lower);
+	se[1] = bound_mcse(s, n, info->alpha_upper);
+	free(s);
+	lower = se[0] >= se[1];
+	worst = se[lower ? 0 : 1] / width;
+	{
+		/* a bound beyond all but a couple of replicates is unstable however
+		 * close they happen to lie */
+		double nlo = info->alpha_lower * (double)n, nhi = (1 - info->alpha_upper) * (double)n;
+		if ((nlo < nhi ? nlo : nhi) < BCA_FEW) {
+			int l = nlo < nhi;
+			double few = l ? nlo : nhi, tail = l ? info->alpha_lower : 1 - info->alpha_upper;
+			need = ceil(BCA_FEW * 4 / tail / 1000) * 1000;
+			if (need <= 1e5)
+				dur_strlist_addf(&r->warnings,
+					"the %s end of the interval is set by the %s %.0f of %zu "
+					"bootstrap estimates, so it changes from seed to seed; for a "
+					"steadier figure use %.0f or more bootstrap replicates",
+					l ? "lower" : "upper", l ? "lowest" : "highest", ceil(few), n,
+					need);
+			else
+				dur_strlist_addf(&r->warnings,
+					"the %s end of the interval is set by the %s %.0f of %zu "
+					"bootstrap estimates, so it changes from seed to seed, and "
+					"steadying it would take more replicates than is practical; the "
+					"profile-likelihood interval is the better guide here",
+					l ? "lower" : "upper", l ? "lowest" : "highest", ceil(few), n);
+			return;
+		}
+	}
+	if (worst <= BCA_MCSE_SHARE)
+		return;
+	need = ceil((double)B * (worst / BCA_MCSE_SHARE) * (worst / BCA_MCSE_SHARE) / 1000) * 1000;
 	if (need <= 1e5)
 		dur_strlist_addf(&r->warnings,
-			"the %s end of the interval is set by the %s %.0f of %zu bootstrap "
-			"estimates, so it changes from seed to seed; for a steadier figure use "
-			"%.0f or more bootstrap replicates", lower ? "lower" : "upper",
-			lower ? "lowest" : "highest", ceil(few), info->used, need);
+			"the %s end of the interval changes from seed to seed by about %.0f (its "
+			"Monte Carlo error with %zu bootstrap replicates); for a steadier figure use "
+			"%.0f or more bootstrap replicates", lower ? "lower" : "upper", se[lower ? 0 : 1],
+			B, need);
 	else
 		dur_strlist_addf(&r->warnings,
-			"the %s end of the interval is set by the %s %.0f of %zu bootstrap "
-			"estimates, so it changes from seed to seed, and steadying it would take "
+			"the %s end of the interval changes from seed to seed by about %.0f (its "
+			"Monte Carlo error with %zu bootstrap replicates), and steadying it would take "
 			"more replicates than is practical; the profile-likelihood interval is the "
-			"better guide here", lower ? "lower" : "upper", lower ? "lowest" : "highest",
-			ceil(few), info->used);
+			"better guide here", lower ? "lower" : "upper", se[lower ? 0 : 1], B);
 }
 
 static dur_err ll_interval(struct loglinear *s, struct dur_estimate_result *r,
@@ -196,7 +262,8 @@ static dur_err ll_interval(struct loglinear *s, struct dur_estimate_result *r,
 			iv->acceleration_influence = info.acceleration_influence;
 			iv->bias_correction = info.z0;
 			iv->replicates_failed = info.failed;
-			bca_tail_warning(r, &info);
+			bca_tail_warning(r, &info, dur_mse_boot_replicates(s->boot), s->p.bootstrap, lo,
+					 hi);
 			if (info.failed)
 				dur_strlist_addf(&r->warnings,
 					"%zu of %zu bootstrap replicates had no finite estimate and "
