@@ -58,7 +58,10 @@ fuzz-long: setup-test
 bench: build
 	sh scripts/bench.sh $(BUILD)
 
-check: test test-asan valgrind fuzz check-r
+# Every stage in turn, each kept in $(BUILD)/check-logs/, then a summary:
+# "check: N passed, N failed, N skipped".  A failing stage fails the check.
+check:
+	@sh scripts/check.sh "$(MAKE)" $(BUILD)/check-logs
 
 # The R package (bindings/r), when R is installed: the library installed
 # from $(BUILD) into a temporary folder, the package built against it with

@@ -6,7 +6,7 @@
 # that skip themselves (no reference data).
 # usage: scripts/valgrind.sh BUILD_DIR
 set -eu
-build=$1
+build=$(cd "$1" && pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)
 skipfile="$src/scripts/valgrind-skip"
 vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99"

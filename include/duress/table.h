@@ -8,7 +8,8 @@
  * [0, DUR_TABLE_MAX_COUNT]; names are distinct, non-empty UTF-8.
  *
  * Two CSV forms are read (design.md), told apart by a `count` column:
- *   aggregated   list columns then `count`, one row per observed pattern;
+ *   aggregated   list columns then `count`, one row per observed pattern
+ *                (per stratum, with a stratum column: a region, a linkage draw);
  *   individual   optional `id`, list columns, optional stratum columns,
  *                one row per person.
  */
@@ -59,7 +60,7 @@ struct dur_table_set {
 };
 
 struct dur_table_read_params {
-	const char *by;            /* stratum column (individual form only), or NULL */
+	const char *by;            /* stratum column (either form), or NULL */
 	const char *lists;         /* comma-separated list columns to use, or NULL for all */
 	char delim;                /* between values: ',' (also when 0), ';', '\t', '|' */
 };

@@ -234,6 +234,8 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 	size_t *firstline = NULL; /* aggregated form: line of each pattern */
 	long countcol = -1, idcol = -1, bycol = -1;
 	struct dur_dupcheck *ids = NULL;
+	struct dur_dupcheck *patseen = NULL;  /* capture table with strata */
+	char (*pkeys)[24] = NULL;
 	int k = 0;
 	dur_err rc;
 
@@ -274,13 +276,6 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 			rc = dur_error_set(err, DUR_EPARSE,
 					   "'%s' line %zu: there is no column '%s' to split by",
 					   name, hdr->line, params->by);
-			goto out;
-		}
-		if (countcol >= 0) {
-			rc = dur_error_set(err, DUR_EINVAL,
-					   "'%s': estimating by stratum needs individual capture "
-					   "histories (one row per person), but this file has a 'count' column",
-					   name);
 			goto out;
 		}
 	}
@@ -351,7 +346,16 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 			rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
 			goto out;
 		}
-	if (countcol >= 0) {
+	if (countcol >= 0 && bycol >= 0) {
+		/* a capture table with a stratum column (one table per region,
+		 * per linkage draw): each pattern once per stratum, checked on
+		 * "stratum/pattern" keys */
+		pkeys = malloc(csv->nrec * sizeof(*pkeys));
+		if (!pkeys || !(patseen = dur_dupcheck_alloc(csv->nrec))) {
+			rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+			goto out;
+		}
+	} else if (countcol >= 0) {
 		firstline = calloc(set->total->ncells, sizeof(size_t));
 		if (!firstline) {
 			rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
@@ -366,6 +370,7 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 		struct dur_csv_record *rec = &csv->rec[r];
 		unsigned pat = 0;
 		double v = 1;
+		int s = -1;
 
 		if (rec->nfields != hdr->nfields) {
 			rc = dur_error_set(err, DUR_EPARSE,
@@ -429,7 +434,30 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 					   countcol >= 0 ? "the all-zero pattern" : "this person");
 			goto out;
 		}
-		if (countcol >= 0) {
+		if (bycol >= 0) {
+			const char *lab = rec->field[bycol][0] ? rec->field[bycol] : "(blank)";
+			s = find_label(set, lab);
+			if (s < 0 && add_stratum(set, lab, k, set->total, &s) != DUR_OK) {
+				rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+				goto out;
+			}
+		}
+		if (patseen) {
+			size_t first;
+			snprintf(pkeys[r], sizeof(pkeys[r]), "%d/%u", s, pat);
+			first = dur_dupcheck_add(patseen, pkeys[r], rec->line);
+			if (first == (size_t)-1) {
+				rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
+				goto out;
+			}
+			if (first) {
+				rc = dur_error_set(err, DUR_EPARSE,
+						   "'%s' line %zu: the same capture pattern and '%s' as "
+						   "line %zu; each pattern may appear once in each",
+						   name, rec->line, hdr->field[bycol], first);
+				goto out;
+			}
+		} else if (countcol >= 0) {
 			if (firstline[pat]) {
 				rc = dur_error_set(err, DUR_EPARSE,
 						   "'%s' line %zu: the same capture pattern as line %zu; "
@@ -446,15 +474,8 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 			goto out;
 		}
 		set->total->count[pat] += v;
-		if (bycol >= 0) {
-			const char *lab = rec->field[bycol][0] ? rec->field[bycol] : "(blank)";
-			int s = find_label(set, lab);
-			if (s < 0 && add_stratum(set, lab, k, set->total, &s) != DUR_OK) {
-				rc = dur_error_set(err, DUR_ENOMEM, "out of memory");
-				goto out;
-			}
+		if (bycol >= 0)
 			set->stratum[s]->count[pat] += v;
-		}
 		set->rows++;
 	}
 	if (set->rows == 0 || dur_table_observed(set->total) == 0) {
@@ -466,6 +487,8 @@ dur_err dur_table_read_csv(const char *buf, size_t len, const char *name,
 	set = NULL;
 out:
 	dur_dupcheck_free(ids);
+	dur_dupcheck_free(patseen);
+	free(pkeys);
 	free(listcol);
 	free(firstline);
 	dur_csv_free(csv);

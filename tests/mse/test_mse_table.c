@@ -68,6 +68,30 @@ static void test_mse_table_individual_and_strata(void **state)
 	dur_table_set_free(s);
 }
 
+/* A capture table with a stratum column gives the same tables as the
+ * people it counts, one row each. */
+static void test_mse_table_aggregated_strata(void **state)
+{
+	const char *people = "id,A,B,region\n"
+			     "p1,1,0,north\np2,1,1,south\np3,0,1,north\np4,1,0,north\n"
+			     "p5,0,1,\np6,1,1,south\n";
+	const char *table = "region,A,B,count\n"
+			    "north,1,0,2\nsouth,1,1,2\nnorth,0,1,1\n,0,1,1\nsouth,1,0,0\n";
+	struct dur_table_set *a = read_ok(people, "region"), *b = read_ok(table, "region");
+	(void)state;
+	assert_false(b->individual);
+	assert_int_equal(a->nstrata, b->nstrata);
+	for (unsigned c = 0; c < a->total->ncells; c++)
+		assert_true(a->total->count[c] == b->total->count[c]);
+	for (size_t i = 0; i < a->nstrata; i++) {
+		assert_string_equal(a->label[i], b->label[i]);
+		for (unsigned c = 0; c < a->total->ncells; c++)
+			assert_true(a->stratum[i]->count[c] == b->stratum[i]->count[c]);
+	}
+	dur_table_set_free(a);
+	dur_table_set_free(b);
+}
+
 static void test_mse_table_rejects(void **state)
 {
 	(void)state;
@@ -85,7 +109,8 @@ static void test_mse_table_rejects(void **state)
 	read_bad("A,B,count\n1,0,0\n", NULL, "every count is 0");
 	read_bad("id,A,B,sex\n1,1,0,F\n", NULL, "column 'sex'");
 	read_bad("id,A,B\n1,1,0\n", "region", "no column 'region'");
-	read_bad("A,B,count\n1,0,1\n", "A", "by stratum needs individual");
+	read_bad("draw,A,B,count\n1,1,0,4\n2,1,0,4\n1,1,0,2\n", "draw",
+		 "line 4: the same capture pattern and 'draw' as line 2");
 	read_bad("L1,L2,L3,L4,L5,L6,L7,L8,L9,L10,L11,L12,L13,L14,L15,L16\n", NULL, "at most 15");
 }
 
@@ -156,6 +181,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mse_table_aggregated),
 		cmocka_unit_test(test_mse_table_individual_and_strata),
+		cmocka_unit_test(test_mse_table_aggregated_strata),
 		cmocka_unit_test(test_mse_table_rejects),
 		cmocka_unit_test(test_mse_table_clean),
 		cmocka_unit_test(test_mse_table_write_roundtrip),
