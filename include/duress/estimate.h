@@ -294,6 +294,24 @@ struct dur_estimate_table {
 	char *failure;           /* a stratum that could not be estimated at all */
 };
 
+/*
+ * How far the linkage alone moves the estimate: the chosen method (point
+ * estimate only) on each capture table `duress link match --table-draws`
+ * drew from the link probabilities (dur_estimate_job_add_draws).
+ */
+struct dur_estimate_linkage {
+	char *input_name;        /* the draws file, as given */
+	char sha256[65];
+	size_t ndraws;           /* tables drawn */
+	size_t nfailed;          /* of them, without an estimate */
+	double *estimates;       /* per draw, in the file's order; NaN where none */
+	double level;            /* the share of draws between lower and upper */
+	double median, lower, upper, min, max;  /* over the draws with an
+						   estimate; NaN when none has */
+};
+
+#define DUR_ESTIMATE_MAX_DRAWS 10000
+
 struct dur_estimate_doc {
 	int version;             /* DUR_ESTIMATE_FORMAT_VERSION */
 	char *input_name;        /* as given by the caller */
@@ -308,6 +326,7 @@ struct dur_estimate_doc {
 	struct dur_estimate_table *strata;
 	char *software_version, *software_git, *software_build;
 	json_t *parameters;      /* as dur_estimate_params_to_json (owned) */
+	struct dur_estimate_linkage *linkage;  /* NULL unless draws were added */
 };
 
 DUR_EXPORT void dur_estimate_doc_free(struct dur_estimate_doc *d);
@@ -340,6 +359,16 @@ typedef struct dur_estimate_job dur_estimate_job;
 DUR_EXPORT dur_estimate_job *dur_estimate_job_alloc(const char *buf, size_t len, const char *name,
 					     const struct dur_estimate_params *p,
 					     struct dur_error *err);
+/*
+ * Also estimate N on each capture table drawn from the link probabilities
+ * (CSV "draw,<lists>,count", as `duress link match --draws` writes; at most
+ * DUR_ESTIMATE_MAX_DRAWS), with the job's method and model, point estimates
+ * only; the document's `linkage` says how far they spread.  The draws must
+ * have the job's lists (after any choice of lists), in the same order.
+ * Call once, before the first iterate.  @since 0.2
+ */
+DUR_EXPORT dur_err dur_estimate_job_add_draws(dur_estimate_job *j, const char *buf, size_t len,
+					      const char *name, struct dur_error *err);
 /* Advance; DUR_CONTINUE while work remains.  @since 0.2 */
 DUR_EXPORT dur_err dur_estimate_job_iterate(dur_estimate_job *j, struct dur_error *err);
 /*

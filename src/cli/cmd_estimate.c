@@ -16,7 +16,7 @@
 
 struct opts {
 	const char *method, *model, *select, *interval, *by, *lists, *format, *output, *manifest;
-	const char *sep;
+	const char *sep, *draws;
 	double pthresh, level;
 	unsigned long bootstrap, threads;
 	uint64_t seed;
@@ -53,8 +53,11 @@ static const struct cli_opt options[] = {
 	  O(seed), 0, 0, 0, NULL },
 	{ "threads", 0, OPT_ULONG, "T", "threads to use (default: the cores there are);\n"
 	  "results do not depend on it", O(threads), 1, 64, 0, NULL },
-	{ "by", 0, OPT_STRING, "COLUMN", "capture histories: estimate each value of COLUMN\n"
-	  "and the total", O(by), 0, 0, 0, NULL },
+	{ "by", 0, OPT_STRING, "COLUMN", "estimate each value of COLUMN (a stratum column\n"
+	  "of either form) and the total", O(by), 0, 0, 0, NULL },
+	{ "linkage-draws", 0, OPT_STRING, "FILE", "also estimate on each table drawn from the\n"
+	  "link probabilities ('duress link match --draws FILE'):\n"
+	  "how far the linkage alone moves the estimate", O(draws), 0, 0, 0, NULL },
 	{ "lists", 0, OPT_STRING, "A,B,...", "use only these columns as lists", O(lists), 0, 0, 0,
 	  NULL },
 	CLI_OPT_SEP(sep),
@@ -101,9 +104,9 @@ int cmd_estimate(int argc, char **argv)
 	dur_estimate_job *job = NULL;
 	struct dur_manifest *man = NULL;
 	const char *file, *what;
-	char *buf = NULL, *text = NULL, when[32], mname[4096];
+	char *buf = NULL, *dbuf = NULL, *text = NULL, when[32], mname[4096], dname[4096];
 	uint64_t given;
-	size_t len;
+	size_t len, dlen = 0;
 	FILE *f;
 	int nargs, rc = EXIT_FAIL;
 	dur_err e;
@@ -145,6 +148,9 @@ int cmd_estimate(int argc, char **argv)
 	if (cli_read_text(file, INPUT_CAP, CLI_MAX_LINE, &buf, &len, &err) ||
 	    !(job = dur_estimate_job_alloc(buf, len, file, &p, &err)))
 		goto fail;
+	if (o.draws && (cli_read_text(o.draws, INPUT_CAP, CLI_MAX_LINE, &dbuf, &dlen, &err) ||
+			dur_estimate_job_add_draws(job, dbuf, dlen, o.draws, &err)))
+		goto fail;
 	cli_progress_init(&prog, "estimate");
 	while ((e = dur_estimate_job_iterate(job, &err)) == DUR_CONTINUE)
 		cli_progress_show(&prog, dur_estimate_job_progress(job, &what), what);
@@ -177,6 +183,12 @@ int cmd_estimate(int argc, char **argv)
 		if (!(man = dur_manifest_new("estimate", when)) ||
 		    dur_manifest_add_input(man, "table", mname, NULL, buf, len, &err))
 			goto nomem;
+		if (o.draws) {
+			cli_manifest_name(o.manifest, o.draws, dname, sizeof(dname));
+			if (dur_manifest_add_input(man, "linkage-draws", dname, NULL, dbuf, dlen,
+						   &err))
+				goto nomem;
+		}
 		dur_manifest_set_parameters(man, dur_estimate_params_to_json(&p));
 		dur_manifest_set_seed(man, p.seed);
 		dur_manifest_set_result(man, dur_estimate_doc_to_json(doc));
@@ -207,5 +219,6 @@ out:
 	dur_estimate_job_free(job);
 	free(text);
 	free(buf);
+	free(dbuf);
 	return rc;
 }

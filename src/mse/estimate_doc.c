@@ -252,6 +252,24 @@ json_t *dur_estimate_doc_to_json(const struct dur_estimate_doc *d)
 					"git", d->software_git ? d->software_git : "",
 					"build", d->software_build ? d->software_build : ""));
 	jx_set(o, "parameters", d->parameters ? json_incref(d->parameters) : json_object());
+	if (d->linkage) {
+		const struct dur_estimate_linkage *lk = d->linkage;
+		json_t *l = json_object(), *e = json_array();
+		jx_set(l, "file", json_string(lk->input_name ? lk->input_name : ""));
+		jx_set(l, "sha256", json_string(lk->sha256));
+		jx_set(l, "draws", json_integer((json_int_t)lk->ndraws));
+		jx_set(l, "failed", json_integer((json_int_t)lk->nfailed));
+		jx_set(l, "level", jx_real(lk->level));
+		jx_set(l, "median", jx_real(lk->median));
+		jx_set(l, "lower", jx_real(lk->lower));
+		jx_set(l, "upper", jx_real(lk->upper));
+		jx_set(l, "min", jx_real(lk->min));
+		jx_set(l, "max", jx_real(lk->max));
+		for (size_t i = 0; i < lk->ndraws; i++)
+			json_array_append_new(e, jx_real(lk->estimates[i]));
+		jx_set(l, "estimates", e);
+		jx_set(o, "linkage", l);
+	}
 	return o;
 }
 
@@ -657,6 +675,63 @@ static dur_err table_from_json(const struct jx *c, const json_t *o, const char *
 	return DUR_OK;
 }
 
+static dur_err linkage_from_json(struct jx *c, const json_t *j, struct dur_estimate_doc *d)
+{
+	struct dur_estimate_linkage *lk;
+	const char *s = NULL;
+	json_t *l, *a, *e;
+	long long v;
+	size_t i;
+	dur_err rc;
+
+	if ((rc = jx_object(c, j, "", "linkage", &l)))
+		return rc;
+	if (!(lk = d->linkage = calloc(1, sizeof(*lk))))
+		return nomem(c->err);
+	if ((rc = jx_string(c, l, "linkage", "file", &s)))
+		return rc;
+	if (est_strdup(&lk->input_name, s))
+		return nomem(c->err);
+	if ((rc = jx_string(c, l, "linkage", "sha256", &s)))
+		return rc;
+	if (strlen(s) != 64 || strspn(s, "0123456789abcdef") != 64)
+		return dur_error_set(c->err, DUR_EPARSE, "'%s': linkage.sha256: must be 64 "
+				     "hexadecimal digits", c->name);
+	memcpy(lk->sha256, s, 65);
+	if ((rc = jx_int(c, l, "linkage", "draws", 0, DUR_ESTIMATE_MAX_DRAWS, &v)))
+		return rc;
+	lk->ndraws = (size_t)v;
+	if ((rc = jx_int(c, l, "linkage", "failed", 0, (long long)lk->ndraws, &v)))
+		return rc;
+	lk->nfailed = (size_t)v;
+	if ((rc = jx_number(c, l, "linkage", "level", &lk->level)) ||
+	    (rc = jx_number_or_null(c, l, "linkage", "median", &lk->median)) ||
+	    (rc = jx_number_or_null(c, l, "linkage", "lower", &lk->lower)) ||
+	    (rc = jx_number_or_null(c, l, "linkage", "upper", &lk->upper)) ||
+	    (rc = jx_number_or_null(c, l, "linkage", "min", &lk->min)) ||
+	    (rc = jx_number_or_null(c, l, "linkage", "max", &lk->max)) ||
+	    (rc = jx_array(c, l, "linkage", "estimates", &a)))
+		return rc;
+	if (!(lk->level > 0 && lk->level < 1))
+		return dur_error_set(c->err, DUR_EPARSE, "'%s': linkage.level: must be between 0 "
+				     "and 1", c->name);
+	if (json_array_size(a) != lk->ndraws)
+		return dur_error_set(c->err, DUR_EPARSE, "'%s': linkage.estimates: %zu values for "
+				     "%zu draws", c->name, json_array_size(a), lk->ndraws);
+	if (!(lk->estimates = malloc((lk->ndraws + 1) * sizeof(double))))
+		return nomem(c->err);
+	json_array_foreach(a, i, e) {
+		if (json_is_null(e))
+			lk->estimates[i] = NAN;
+		else if (json_is_number(e))
+			lk->estimates[i] = json_number_value(e);
+		else
+			return dur_error_set(c->err, DUR_EPARSE, "'%s': linkage.estimates[%zu]: "
+					     "must be a number or null", c->name, i);
+	}
+	return DUR_OK;
+}
+
 dur_err dur_estimate_doc_from_json(const json_t *j, const char *name,
 				   struct dur_estimate_doc **out, struct dur_error *err)
 {
@@ -730,6 +805,8 @@ dur_err dur_estimate_doc_from_json(const json_t *j, const char *name,
 	DUP(d->software_build, s);
 	TRY(jx_object(&c, j, "", "parameters", &e));
 	d->parameters = json_deep_copy(e);
+	if (json_object_get(j, "linkage") && !json_is_null(json_object_get(j, "linkage")))
+		TRY(linkage_from_json(&c, j, d));
 #undef TRY
 #undef DUP
 	*out = d;
@@ -775,6 +852,11 @@ void dur_estimate_doc_free(struct dur_estimate_doc *d)
 	free(d->software_git);
 	free(d->software_build);
 	json_decref(d->parameters);
+	if (d->linkage) {
+		free(d->linkage->input_name);
+		free(d->linkage->estimates);
+		free(d->linkage);
+	}
 	free(d);
 }
 

@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include <duress/rng.h>
 #include <duress/version.h>
 
-enum task_kind { TASK_MAIN, TASK_COMPARE, TASK_OMIT, TASK_CATCH };
+enum task_kind { TASK_MAIN, TASK_COMPARE, TASK_OMIT, TASK_CATCH, TASK_DRAW };
 
 struct task {
 	enum task_kind kind;
@@ -38,7 +39,7 @@ struct dur_estimate_job {
 	dur_estimator *e;
 	double done_weight, total_weight;
 	char what[256];
-	int finished;
+	int started, finished;
 };
 
 /* The methods of `compare`, in the order they are shown. */
@@ -291,6 +292,184 @@ fail:
 	return NULL;
 }
 
+dur_err dur_estimate_job_add_draws(dur_estimate_job *j, const char *buf, size_t len,
+				   const char *name, struct dur_error *err)
+{
+	struct dur_table_read_params rp;
+	struct dur_table_set *set = NULL;
+	struct dur_estimate_doc *d = j->doc;
+	struct dur_estimate_linkage *lk;
+	struct dur_estimate_params dp;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	double weight;
+	dur_err rc;
+
+	if (!name)
+		name = "<draws>";
+	if (j->started || !d || d->linkage)
+		return dur_error_set(err, DUR_EINVAL, "linkage draws are added once, before the "
+				     "estimation starts");
+	rp.by = "draw";
+	rp.lists = j->p.lists;
+	rp.delim = j->p.sep;
+	if ((rc = dur_table_read_csv(buf, len, name, &rp, &set, err)) != DUR_OK)
+		return rc;
+	if (set->nstrata > DUR_ESTIMATE_MAX_DRAWS) {
+		rc = dur_error_set(err, DUR_ELIMIT, "'%s': %zu drawn tables; duress uses at most %d",
+				   name, set->nstrata, DUR_ESTIMATE_MAX_DRAWS);
+		goto out;
+	}
+	if ((size_t)set->total->k != d->ninput_lists)
+		goto lists;
+	for (int i = 0; i < set->total->k; i++)
+		if (strcmp(set->total->names[i], d->input_lists[i]) != 0)
+			goto lists;
+	if (!(lk = calloc(1, sizeof(*lk))) ||
+	    !(lk->estimates = malloc((set->nstrata + 1) * sizeof(double)))) {
+		free(lk);
+		rc = nomem(err);
+		goto out;
+	}
+	d->linkage = lk;
+	if (est_strdup(&lk->input_name, name)) {
+		rc = nomem(err);
+		goto out;
+	}
+	crypto_hash_sha256(h, (const unsigned char *)buf, len);
+	sodium_bin2hex(lk->sha256, sizeof(lk->sha256), h, sizeof(h));
+	lk->ndraws = set->nstrata;
+	lk->level = j->p.level;
+	lk->median = lk->lower = lk->upper = lk->min = lk->max = NAN;
+	dp = j->p;
+	dp.interval = DUR_INTERVAL_NONE;
+	dp.compare = 0;
+	dp.diagnostics = 0;
+	/* a selection costs about a bootstrap replicate (task_weight) */
+	weight = strcmp(dp.method, "loglinear") == 0 || strcmp(dp.method, "closed") == 0
+		 ? 1.0 / 25 : task_weight(&dp);
+	for (size_t i = 0; i < set->nstrata; i++) {
+		struct dur_table *t = dur_table_clone(set->stratum[i]);
+		struct dur_error e2 = DUR_ERROR_INIT;
+		lk->estimates[i] = NAN;
+		if (!t) {
+			rc = nomem(err);
+			goto out;
+		}
+		if (dur_table_clean(&t, NULL, &e2) != DUR_OK) {
+			/* fewer than two lists left: this draw has no estimate */
+			dur_table_free(t);
+			if (e2.code == DUR_ENOMEM) {
+				rc = nomem(err);
+				goto out;
+			}
+			continue;
+		}
+		if (keep_table(j, t)) {
+			dur_table_free(t);
+			rc = nomem(err);
+			goto out;
+		}
+		dp.seed = dur_rng_stream_seed(j->p.seed, i);
+		if (add_task(j, TASK_DRAW, &d->total, i, t, &dp, weight)) {
+			rc = nomem(err);
+			goto out;
+		}
+	}
+	rc = DUR_OK;
+	goto out;
+lists:
+	rc = dur_error_set(err, DUR_EDATA, "'%s': its lists are not those of '%s' (in the same "
+			   "order): the drawn tables and the table must come from the same linkage",
+			   name, d->input_name ? d->input_name : "<input>");
+out:
+	dur_table_set_free(set);
+	return rc;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The q quantile of sorted x[0..n-1], interpolated (Hyndman and Fan's type 7, R's default). */
+static double quantile7(const double *x, size_t n, double q)
+{
+	double h = (double)(n - 1) * q;
+	size_t lo = (size_t)floor(h);
+	if (lo + 1 >= n)
+		return x[n - 1];
+	return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
+}
+
+/* Once every draw is estimated: the spread, and what it means for the
+ * chosen method's interval, in plain words. */
+static dur_err linkage_summary(dur_estimate_job *j)
+{
+	struct dur_estimate_linkage *lk = j->doc->linkage;
+	struct dur_estimate_result *r = &j->doc->total.main;
+	double *x;
+	size_t n = 0;
+	char lo[32], hi[32];
+	double shift, spread;
+	int big_shift, big_spread;
+
+	if (!lk)
+		return DUR_OK;
+	if (!(x = malloc((lk->ndraws + 1) * sizeof(double))))
+		return DUR_ENOMEM;
+	for (size_t i = 0; i < lk->ndraws; i++)
+		if (isfinite(lk->estimates[i]))
+			x[n++] = lk->estimates[i];
+	lk->nfailed = lk->ndraws - n;
+	if (n) {
+		double a = (1 - lk->level) / 2;
+		qsort(x, n, sizeof(double), cmp_double);
+		lk->min = x[0];
+		lk->max = x[n - 1];
+		lk->median = quantile7(x, n, 0.5);
+		lk->lower = quantile7(x, n, a);
+		lk->upper = quantile7(x, n, 1 - a);
+	}
+	free(x);
+	if (lk->nfailed &&
+	    dur_strlist_addf(&r->warnings, "%zu of the %zu tables drawn from the link "
+			     "probabilities gave no estimate; the linkage figures leave them out",
+			     lk->nfailed, lk->ndraws))
+		return DUR_ENOMEM;
+	if (!n || !r->have_estimate)
+		return DUR_OK;
+	/* material: against the interval's width when there is one, else
+	 * against the estimate itself */
+	shift = fabs(r->estimate - lk->median);
+	spread = lk->upper - lk->lower;
+	if (r->interval.have && !r->interval.upper_open) {
+		double w = r->interval.upper - r->interval.lower;
+		big_shift = shift >= 0.25 * w;
+		big_spread = spread >= 0.5 * w;
+	} else {
+		big_shift = shift >= 0.05 * r->estimate;
+		big_spread = spread >= 0.1 * r->estimate;
+	}
+	snprintf(lo, sizeof(lo), "%.0f", lk->lower);
+	snprintf(hi, sizeof(hi), "%.0f", lk->upper);
+	if (big_shift && (r->estimate < lk->lower || r->estimate > lk->upper) &&
+	    dur_strlist_addf(&r->warnings, "the estimate from the table (%.0f) lies outside the "
+			     "middle %.0f%% of the estimates from the tables drawn from the link "
+			     "probabilities (%s to %s), by a large part of the interval: the links "
+			     "kept in the table and the link probabilities disagree; check the "
+			     "links near the threshold", r->estimate, 100 * lk->level, lo, hi))
+		return DUR_ENOMEM;
+	if (big_spread &&
+	    dur_strlist_addf(&r->warnings, "the linkage alone moves the estimate from %s to %s "
+			     "(the middle %.0f%% of %zu tables drawn from the link probabilities)%s: "
+			     "the interval covers sampling, not linkage, so the whole uncertainty is "
+			     "wider than it shows", lo, hi, 100 * lk->level, n,
+			     r->interval.have ? ", at least half as far as the interval reaches" : ""))
+		return DUR_ENOMEM;
+	return DUR_OK;
+}
+
 static struct dur_strlist *warnings_of(dur_estimate_job *j, struct dur_estimate_table *t)
 {
 	if (t == &j->doc->total)
@@ -350,6 +529,10 @@ static dur_err finish_task(dur_estimate_job *j, struct task *tk, struct dur_erro
 		dur_estimate_result_release(&r);
 		break;
 	}
+	case TASK_DRAW:
+		j->doc->linkage->estimates[tk->index] = r.have_estimate ? r.estimate : NAN;
+		dur_estimate_result_release(&r);
+		break;
 	case TASK_CATCH:   /* runs without an estimator (dur_estimate_job_iterate) */
 		dur_estimate_result_release(&r);
 		break;
@@ -370,6 +553,8 @@ static dur_err task_failed(dur_estimate_job *j, struct task *tk, dur_err rc,
 	if (tk->kind == TASK_MAIN) {
 		if (!tk->dst->failure && est_strdup(&tk->dst->failure, e2->msg))
 			return nomem(err);
+	} else if (tk->kind == TASK_DRAW) {
+		j->doc->linkage->estimates[tk->index] = NAN;   /* counted as failed */
 	} else if (tk->kind == TASK_COMPARE) {
 		struct dur_estimate_result *r = &tk->dst->compare[tk->index];
 		dur_estimate_result_release(r);
@@ -391,7 +576,8 @@ static void describe(dur_estimate_job *j, const struct task *tk)
 	const char *kind = tk->kind == TASK_MAIN ? tk->p.interval == DUR_INTERVAL_BCA
 				? "bootstrap" : "estimate"
 			 : tk->kind == TASK_COMPARE ? "comparing methods"
-			 : tk->kind == TASK_CATCH ? "catchability" : "list omission";
+			 : tk->kind == TASK_CATCH ? "catchability"
+			 : tk->kind == TASK_DRAW ? "linkage draws" : "list omission";
 	if (tk->dst->stratum)
 		snprintf(j->what, sizeof(j->what), "%s, stratum %.100s", kind, tk->dst->stratum);
 	else
@@ -404,8 +590,11 @@ dur_err dur_estimate_job_iterate(dur_estimate_job *j, struct dur_error *err)
 	struct dur_error e2 = DUR_ERROR_INIT;
 	dur_err rc;
 
+	j->started = 1;
 	for (;;) {
 		if (j->cur >= j->ntask) {
+			if (!j->finished && linkage_summary(j) != DUR_OK)
+				return nomem(err);
 			j->finished = 1;
 			return DUR_OK;
 		}

@@ -47,15 +47,32 @@ static dur_err estimate_run(const json_t *parameters, const struct dur_job_input
 {
 	struct dur_estimate_params p;
 	struct dur_estimate_doc *d = NULL;
-	const struct dur_job_input *t;
+	const struct dur_job_input *t, *draws = NULL;
+	dur_estimate_job *job;
+	size_t ndraws = 0;
 	dur_err rc;
 
 	if ((rc = dur_estimate_params_from_json(parameters, &p, err)))
 		return rc;
 	if (!(t = one_input(in, nin, "table", err)))
 		return DUR_EPARSE;
+	for (size_t i = 0; i < nin; i++)
+		if (strcmp(in[i].role, "linkage-draws") == 0)
+			ndraws++;
+	if (ndraws && !(draws = one_input(in, nin, "linkage-draws", err)))
+		return DUR_EPARSE;
 	p.threads = threads < 1 ? 1 : threads > 64 ? 64 : threads;
-	if ((rc = dur_estimate_run(t->buf, t->len, t->file, &p, &d, err)))
+	if (!(job = dur_estimate_job_alloc(t->buf, t->len, t->file, &p, err)))
+		return err && err->code ? err->code : DUR_EINVAL;
+	rc = draws ? dur_estimate_job_add_draws(job, draws->buf, draws->len, draws->file, err)
+		   : DUR_OK;
+	if (!rc)
+		while ((rc = dur_estimate_job_iterate(job, err)) == DUR_CONTINUE)
+			;
+	if (!rc)
+		d = dur_estimate_job_take(job);
+	dur_estimate_job_free(job);
+	if (rc)
 		return rc;
 	*result = dur_estimate_doc_to_json(d);
 	dur_estimate_doc_free(d);

@@ -65,7 +65,33 @@ static void terms_line(struct dur_buf *b, char *const *terms, size_t n, const ch
 	}
 }
 
-static void result_block(struct dur_buf *b, const struct dur_estimate_table *t)
+/* How far the linkage alone moves the estimate (draws from link match). */
+static void linkage_block(struct dur_buf *b, const struct dur_estimate_linkage *lk)
+{
+	char m[64], lo[64], hi[64], mn[64], mx[64];
+	size_t n = lk->ndraws - lk->nfailed;
+
+	dur_buf_printf(b, "\n  linkage (the estimate on each of %zu tables drawn from the link "
+		       "probabilities, ", lk->ndraws);
+	dur_buf_put_clean(b, lk->input_name ? lk->input_name : "");
+	dur_buf_puts(b, "):\n");
+	if (!n) {
+		dur_buf_puts(b, "    none of the drawn tables gave an estimate\n");
+		return;
+	}
+	num(m, sizeof(m), lk->median);
+	num(lo, sizeof(lo), lk->lower);
+	num(hi, sizeof(hi), lk->upper);
+	num(mn, sizeof(mn), lk->min);
+	num(mx, sizeof(mx), lk->max);
+	dur_buf_printf(b, "    median %s; the middle %.0f%%: %s to %s; all %zu: %s to %s\n", m,
+		       100 * lk->level, lo, hi, n, mn, mx);
+	dur_buf_puts(b, "    (sampling is not in these figures: they show what the uncertain links "
+		     "alone do)\n");
+}
+
+static void result_block(struct dur_buf *b, const struct dur_estimate_table *t,
+			 const struct dur_estimate_linkage *lk)
 {
 	const struct dur_estimate_result *r = &t->main;
 	const struct dur_estimate_interval *iv = &r->interval;
@@ -219,6 +245,8 @@ static void result_block(struct dur_buf *b, const struct dur_estimate_table *t)
 			}
 		}
 	}
+	if (lk)
+		linkage_block(b, lk);
 	if (r->warnings.n) {
 		dur_buf_puts(b, "\n  warnings:\n");
 		for (size_t i = 0; i < r->warnings.n; i++)
@@ -226,7 +254,8 @@ static void result_block(struct dur_buf *b, const struct dur_estimate_table *t)
 	}
 }
 
-static void table_block(struct dur_buf *b, const struct dur_estimate_table *t)
+static void table_block(struct dur_buf *b, const struct dur_estimate_table *t,
+			const struct dur_estimate_linkage *lk)
 {
 	char *head = NULL;
 	if (t->failure) {
@@ -240,7 +269,7 @@ static void table_block(struct dur_buf *b, const struct dur_estimate_table *t)
 		free(head);
 	}
 	dur_buf_puts(b, "\n");
-	result_block(b, t);
+	result_block(b, t, lk);
 }
 
 dur_err dur_estimate_doc_to_text(const struct dur_estimate_doc *d, char **out,
@@ -248,7 +277,7 @@ dur_err dur_estimate_doc_to_text(const struct dur_estimate_doc *d, char **out,
 {
 	struct dur_buf b = { 0 };
 
-	table_block(&b, &d->total);
+	table_block(&b, &d->total, d->linkage);
 	(void)0;
 	for (size_t i = 0; i < d->nstrata; i++) {
 		dur_buf_puts(&b, "\nStratum ");
@@ -256,7 +285,7 @@ dur_err dur_estimate_doc_to_text(const struct dur_estimate_doc *d, char **out,
 		dur_buf_puts(&b, " = ");
 		dur_buf_put_clean(&b, d->strata[i].stratum ? d->strata[i].stratum : "");
 		dur_buf_puts(&b, "\n");
-		table_block(&b, &d->strata[i]);
+		table_block(&b, &d->strata[i], NULL);
 	}
 	dur_buf_printf(&b, "\nduress %s, input ", d->software_version ? d->software_version : "");
 	dur_buf_put_clean(&b, d->input_name ? d->input_name : "");

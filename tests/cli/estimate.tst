@@ -13,6 +13,9 @@ P | ~seed [0-9]+\) | $DURESS estimate --bootstrap 20 $SHARED/mse/korea.csv
 # individual histories with strata
 CHECK | printf 'id,A,B,C,region\n' > h.csv; i=0; for r in n s; do for p in 100 010 001 110 101 011 111 100 010 001 100 001; do i=$((i+1)); echo "$i,$(echo $p | sed 's/\(.\)\(.\)\(.\)/\1,\2,\3/'),$r" >> h.csv; done; done
 P | ~Stratum region = n | $DURESS estimate --by region --model main --interval analytic h.csv
+# the same people as a capture table with a stratum column: the same figures
+CHECK | awk -F, 'NR > 1 { n[$5 "," $2 "," $3 "," $4]++ } END { print "region,A,B,C,count"; for (k in n) print k "," n[k] | "sort" }' h.csv > ha.csv
+P | - | a=$($DURESS estimate --by region --model main --interval analytic h.csv | grep -E 'Stratum|estimate:|interval:'); b=$($DURESS estimate --by region --model main --interval analytic ha.csv | grep -E 'Stratum|estimate:|interval:'); [ -n "$a" ] && [ "$a" = "$b" ]
 # no finite estimate: exit 1, a reason, JSON estimate null
 CHECK | printf 'A,B,C,count\n1,0,0,10\n0,1,0,12\n0,0,1,9\n1,1,0,3\n1,0,1,4\n0,1,1,5\n' > nomle.csv
 1 | ~no estimate: .*not finite | $DURESS estimate --model all-pairs nomle.csv

@@ -44,6 +44,15 @@ P | ~^id,police,shelter,link_weakest | $DURESS link match -q --histories-weakest
 P | ~^draw,police,shelter,count | $DURESS link match -q --table-draws 3 --draws - --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc
 P | ~^3,1,1,3$ | $DURESS link match -q --table-draws 3 --draws - --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc
 2 | ~go together | $DURESS link match --table-draws 3 --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc
+# the drawn tables into estimate: how far the linkage alone moves N; reproduce checks both inputs
+P | - | $DURESS link match -q --table-draws 20 --draws d.csv --table tt.csv --seed 4 --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc clinic.enc
+P | ~linkage \(the estimate on each of 20 tables drawn from the link probabilities, d.csv\) | $DURESS estimate --model main --interval analytic --linkage-draws d.csv --manifest em.json tt.csv
+P | ~"draws": 20, | $DURESS estimate --model main --interval analytic --linkage-draws d.csv --format json tt.csv
+P | ~reproduced: all [0-9]+ figures identical.*d.csv sha256 | $DURESS reproduce em.json
+1 | ~'d2.csv': its lists are not those of 'tt.csv' | sed 's/^draw,police/draw,other/' d.csv > d2.csv && $DURESS estimate --linkage-draws d2.csv tt.csv -o out.txt
+1 | ~'d3.csv' line 3: the same capture pattern and 'draw' as line 2 | printf 'draw,police,shelter,clinic,count\n1,1,0,0,2\n1,1,0,0,3\n' > d3.csv && $DURESS estimate --linkage-draws d3.csv tt.csv -o out.txt
+1 | ~cannot open 'nod.csv' | $DURESS estimate --linkage-draws nod.csv tt.csv -o out.txt
+CHECK | test ! -e out.txt
 # an encodings file of format 1 (duress 0.1) is refused with what to do
 1 | ~format version 1.*encode the list again | $DURESS link match --schema $SRC/tests/cli/data/link/small.schema.json $SRC/tests/cli/data/link/v1.enc shelter.enc
 P | - | for k in portable popcnt avx2 avx512 auto; do $DURESS link match -q --kernel $k --schema $SRC/tests/cli/data/link/small.schema.json police.enc shelter.enc --pairs - 2>/dev/null > k_$k.csv || [ $k = avx2 ] || [ $k = avx512 ] || [ $k = popcnt ] || exit 1; done; cmp k_portable.csv k_auto.csv
