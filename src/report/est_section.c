@@ -843,6 +843,7 @@ struct dist {
 	const double *weights;   /* NULL: each value counts once */
 	size_t n;
 	int posterior;
+	int linkage;             /* the estimates from tables drawn from link probabilities */
 };
 
 static void fig_distribution(struct rpt *r, const struct rpt_manifest *m, const struct dist *ds)
@@ -863,6 +864,11 @@ static void fig_distribution(struct rpt *r, const struct rpt_manifest *m, const 
 		finite++;
 		lo = fmin(lo, ds->values[i]);
 		hi = fmax(hi, ds->values[i]);
+	}
+	/* the linkage's spread is read against the interval: show both */
+	if (ds->linkage && finite && x->interval.have && !x->interval.upper_open) {
+		lo = fmin(lo, x->interval.lower);
+		hi = fmax(hi, x->interval.upper);
 	}
 	if (finite < 2 || !(hi > lo))
 		return;
@@ -935,6 +941,7 @@ static void fig_distribution(struct rpt *r, const struct rpt_manifest *m, const 
 	marks[2].label = ls[2];
 	marks[2].dashed = 1;
 	title = plain(r, ds->posterior ? TR(DUR_N_("The posterior distribution of the number"))
+			 : ds->linkage ? TR(DUR_N_("How far the linkage alone moves the estimate"))
 				       : TR(DUR_N_("The bootstrap distribution of the estimate")),
 		      NULL);
 	desc = plain(r, TR(DUR_N_("How the estimate spreads, with the estimate and the ends of "
@@ -942,13 +949,27 @@ static void fig_distribution(struct rpt *r, const struct rpt_manifest *m, const 
 	{
 		struct rpt_histogram h = { title, desc, TR(DUR_N_("people in all")),
 					   ds->posterior ? TR(DUR_N_("probability"))
+					   : ds->linkage ? TR(DUR_N_("drawn tables"))
 							 : TR(DUR_N_("replicates")),
 					   nb, edges, counts, NULL, 3, marks, -1 };
-		snprintf(fid, sizeof(fid), "m%d-distribution", m->index);
+		snprintf(fid, sizeof(fid), ds->linkage ? "m%d-linkage" : "m%d-distribution",
+			 m->index);
 		rpt_figure_open(r, fid);
 		rpt_svg_histogram(r, &r->b, &h);
 	}
-	if (ds->posterior) {
+	if (ds->linkage) {
+		rpt_sayb(r, &cap, TR(DUR_N_("The estimate from each of {n} capture tables drawn from "
+					   "the link probabilities: in each, every uncertain pair of "
+					   "records was taken as one person with its probability. The "
+					   "spread is what the linkage alone does to the estimate; the "
+					   "interval's ends (dashed) cover sampling only.")), "n",
+			 rpt_hcount(r, (double)ds->n), NULL);
+		if (failed) {
+			dur_buf_puts(&cap, " ");
+			rpt_sayb(r, &cap, TR(DUR_N_("{k} drawn tables gave no estimate and are not "
+						   "drawn.")), "k", rpt_hcount(r, (double)failed), NULL);
+		}
+	} else if (ds->posterior) {
 		rpt_sayb(r, &cap, TR(DUR_N_("How probable each number is, under the model and its "
 					   "prior: the interval's ends (dashed) leave equal "
 					   "probability outside on either side.")), NULL);
@@ -971,7 +992,8 @@ static void fig_distribution(struct rpt *r, const struct rpt_manifest *m, const 
 	rpt_raw(r, "</th><th scope=\"col\">");
 	rpt_text(r, TR(DUR_N_("To (not included)")));
 	rpt_raw(r, "</th><th scope=\"col\">");
-	rpt_text(r, ds->posterior ? TR(DUR_N_("Probability")) : TR(DUR_N_("Replicates")));
+	rpt_text(r, ds->posterior ? TR(DUR_N_("Probability"))
+		    : ds->linkage ? TR(DUR_N_("Drawn tables")) : TR(DUR_N_("Replicates")));
 	rpt_raw(r, "</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < nb; i++) {
 		if (counts[i] == 0)
@@ -1191,7 +1213,11 @@ void rpt_estimate_figures(struct rpt *r, const struct rpt_manifest *m)
 		fig_methods(r, m);
 	fig_models(r, m);
 	if (t->main.have_estimate && iv->method == DUR_INTERVAL_BCA && iv->nestimates) {
-		struct dist ds = { iv->estimates, NULL, iv->nestimates, 0 };
+		struct dist ds = { iv->estimates, NULL, iv->nestimates, 0, 0 };
+		fig_distribution(r, m, &ds);
+	}
+	if (t->main.have_estimate && m->est->linkage) {
+		struct dist ds = { m->est->linkage->estimates, NULL, m->est->linkage->ndraws, 0, 1 };
 		fig_distribution(r, m, &ds);
 	}
 	if (t->main.have_estimate)

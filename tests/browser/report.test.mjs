@@ -8,7 +8,7 @@
 //
 // usage: node report.test.mjs DURESS_PROGRAM SOURCE_DIR BUILD_DIR
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -159,6 +159,45 @@ try {
     const nover = await narrow.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(nover <= 0, `on a phone the page itself does not scroll sideways (wide plots scroll in their box): ${nover} px`);
     await narrow.context.close();
+
+    // linkage draws (estimate --linkage-draws): 20 made-up drawn tables, the UK
+    // table with 0 to 19 of the people seen by PF only moved to PF and NG (a link
+    // more per draw): the figure shows every draw, and the interval beside them
+    const uk = readFileSync(join(shared, 'mse', 'uk.csv'), 'utf8').trim().split(/\r?\n/);
+    const rows = uk.slice(1).map(l => l.split(','));
+    const col = n => uk[0].split(',').indexOf(n);
+    const key = r => r.slice(0, -1).join(',');
+    const pfOnly = '0,0,1,0,0,0', pfNg = '0,1,1,0,0,0';
+    let draws = 'draw,' + uk[0] + '\n';
+    for (let d = 0; d < 20; d++)
+      for (const r of rows) {
+        let c = +r[r.length - 1];
+        if (key(r) === pfOnly) c -= d;
+        if (key(r) === pfNg) c += d;
+        draws += `${d + 1},${key(r)},${c}\n`;
+      }
+    check(col('PF') === 2 && col('NG') === 1 && rows.some(r => key(r) === pfNg), 'the UK table has PF+NG');
+    writeFileSync(join(work, 'uk-draws.csv'), draws);
+    run(['estimate', join(shared, 'mse', 'uk.csv'), '--linkage-draws', 'uk-draws.csv',
+         '--bootstrap', '200', '--seed', '1', '--manifest', 'lk.json']);
+    run(['report', 'lk.json', '-o', 'lk.html']);
+    const lk = await watchedPage(browser, { viewport: { width: 1000, height: 1400 } });
+    await lk.page.goto('file://' + join(work, 'lk.html'), { waitUntil: 'load' });
+    check(lk.errors.length === 0, 'the linkage report: no console error');
+    const fig = await lk.page.$('#m1-linkage');
+    check(!!fig, 'the linkage report has the figure of the drawn tables');
+    if (fig) {
+      const cap = await fig.$eval('figcaption', c => c.textContent);
+      check(cap.includes('20 capture tables drawn from the link probabilities'),
+            `its caption says how many tables were drawn (${cap.slice(0, 80)}...)`);
+      const n = await fig.$$eval('tbody tr td:last-child', ts => ts.reduce((a, t) => a + +t.textContent.replace(/,/g, ''), 0));
+      check(n === 20, `its table counts every drawn table once (${n})`);
+      const dashed = await fig.$$eval('svg line[stroke-dasharray]', ls => ls.length);
+      check(dashed >= 2, `the interval's two ends are drawn beside the draws (${dashed} dashed lines)`);
+      await fig.scrollIntoViewIfNeeded();
+      await fig.screenshot({ path: join(art, 'report-linkage.png') });
+    }
+    await lk.context.close();
 
     // print to PDF: each of the four sections starts a page, so the pages are
     // those of each section printed alone, added up (measured here in the print
