@@ -42,15 +42,19 @@ write_manifest <- function(x, path, input = TRUE, overwrite = FALSE) {
   if (!is.character(path) || length(path) != 1L || is.na(path))
     .fail("'path' is one file name")
   if (input) {
-    f <- file.path(dirname(path), basename(x$data$name))
-    bytes <- charToRaw(x$data$csv)
-    if (file.exists(f) && !overwrite) {
-      old <- readBin(f, "raw", n = file.size(f) + 1)
-      if (!identical(old, bytes))
+    # the table (and any drawn tables), each checked before anything is written
+    files <- list(list(name = x$data$name, csv = x$data$csv))
+    if (!is.null(x$data$draws))
+      files[[2L]] <- x$data$draws
+    for (d in files) {
+      f <- file.path(dirname(path), basename(d$name))
+      if (file.exists(f) && !overwrite &&
+          !identical(readBin(f, "raw", n = file.size(f) + 1), charToRaw(d$csv)))
         .fail("'%s' exists with other content: the manifest's input would replace it (write the manifest elsewhere, give mse() another name, or overwrite = TRUE)",
               f, code = 4L)
     }
-    writeBin(bytes, f)
+    for (d in files)
+      writeBin(charToRaw(d$csv), file.path(dirname(path), basename(d$name)))
   }
   writeBin(charToRaw(x$manifest), path)
   invisible(path)
@@ -183,6 +187,14 @@ reproduce <- function(x, allow_outside = FALSE, frameworks_dir = NULL,
       .fail("the result's data have changed since it was made", code = 11L, call = call)
     bufs <- list(bytes)
     found <- x$data$name
+    if (!is.null(x$data$draws)) {
+      db <- charToRaw(x$data$draws$csv)
+      if (length(m$inputs$sha256) < 2L || .Call(C_duress_sha256, db) != m$inputs$sha256[2L])
+        .fail("the result's drawn tables have changed since it was made", code = 11L,
+              call = call)
+      bufs[[2L]] <- db
+      found <- c(found, x$data$draws$name)
+    }
   } else {
     if (inherits(x, "duress_manifest"))
       x <- x$path

@@ -31,6 +31,11 @@ table_lines <- function(t, indent = "") {
   else if (identical(t$method, "loglinear"))
     mod <- paste0(mod, ": main effects only")
   out <- c(out, paste0(indent, "Model      ", mod))
+  if (!is.null(t$linkage) && !is.na(t$linkage$median))
+    out <- c(out, paste0(indent, "Linkage    ", fmt_n(t$linkage$median), " (",
+                         round(100 * t$linkage$level), "% of ", t$linkage$draws - t$linkage$failed,
+                         " drawn tables: ", fmt_n(t$linkage$lower), " to ", fmt_n(t$linkage$upper),
+                         "; see $linkage)"))
   if (length(t$warnings))
     out <- c(out, paste0(indent, "Warnings   ", length(t$warnings), " (see $warnings)"))
   out

@@ -53,6 +53,13 @@
 #'   name: [write_manifest()] writes the data under it beside the manifest).
 #'   Default: the name of `x` with `.csv`.
 #' @param progress show progress on the console for long runs.
+#' @param linkage_draws `NULL`, or the capture tables drawn from the link
+#'   probabilities (`duress link match --table-draws N --draws FILE`): a
+#'   data frame with a column `draw`, the list columns of `x` in the same
+#'   order and `count`, or the name of such a CSV file.  The same method
+#'   and model choice then estimate N on every drawn table (point
+#'   estimates only), and `linkage` says how far the linkage alone moves
+#'   the estimate.
 #'
 #' @return An object of class `duress_mse`: a list with `estimate`,
 #'   `observed`, `unseen`, `se`, `interval` (`method`, `level`, `lower`,
@@ -62,7 +69,9 @@
 #'   term's p-value when added), `fit` (deviance, df, AIC, BIC, ...),
 #'   `cells` (observed and fitted count of each pattern), `candidates`,
 #'   `comparison`, `omission`, `catchability`, `posterior` (Bayesian
-#'   methods), `warnings`, `strata` (with `by`), `headline` (the result in
+#'   methods), `linkage` (with `linkage_draws`: `draws`, `failed`, `level`,
+#'   `median`, `lower`, `upper`, `min`, `max` and every draw's `estimates`),
+#'   `warnings`, `strata` (with `by`), `headline` (the result in
 #'   one sentence), `document` (the library's whole result document),
 #'   `manifest` (the provenance manifest as JSON text) and `data` (the
 #'   input's name and the exact CSV text estimated).  Library warnings are
@@ -82,7 +91,7 @@ mse <- function(x, model = "stepwise", interval = "bca", level = 0.95, B = 1000,
                 seed = NULL, ..., method = NULL, select = NULL, pthresh = 0.02, by = NULL,
                 lists = NULL, compare = FALSE, diagnostics = TRUE,
                 threads = getOption("duress.threads", 2L), name = NULL,
-                progress = interactive()) {
+                progress = interactive(), linkage_draws = NULL) {
   call <- match.call()
   extra <- list(...)
   if (length(extra))
@@ -126,7 +135,22 @@ mse <- function(x, model = "stepwise", interval = "bca", level = 0.95, B = 1000,
     lists_text(lists, call)
     x <- keep_lists(x, lists, by, call)
   }
-  fit <- run_estimate(capture_csv(x, by = by), name, params, progress, call)
+  draws <- NULL
+  if (!is.null(linkage_draws)) {
+    if (is.character(linkage_draws) && length(linkage_draws) == 1L && !is.na(linkage_draws)) {
+      if (!file.exists(linkage_draws))
+        .fail("cannot open '%s': no such file", linkage_draws, call = call)
+      draws <- list(name = basename(linkage_draws),
+                    bytes = readBin(linkage_draws, "raw", n = file.size(linkage_draws)))
+    } else {
+      d <- linkage_draws
+      if (!is.null(lists))
+        d <- keep_lists(d, lists, "draw", call)
+      draws <- list(name = paste0(sub("\\.csv$", "", name), "-draws.csv"),
+                    bytes = capture_csv(d, by = "draw"))
+    }
+  }
+  fit <- run_estimate(capture_csv(x, by = by), name, params, progress, call, draws)
   signal_warnings(fit, call)
   fit
 }
@@ -158,8 +182,10 @@ keep_lists <- function(x, lists, by, call) {
   on <- function(d) Reduce(`|`, lapply(lists, function(l) list_values(d[[l]], l) == "1"))
   if ("count" %in% names(x)) {
     key <- do.call(paste, c(lapply(lists, function(l) list_values(x[[l]], l)), sep = ","))
+    if (!is.null(by) && by %in% names(x))   # a capture table with strata: per stratum
+      key <- paste(as.character(x[[by]]), key, sep = "\r")
     first <- !duplicated(key)
-    out <- x[first, lists, drop = FALSE]
+    out <- x[first, c(if (!is.null(by) && by %in% names(x)) by, lists), drop = FALSE]
     out$count <- as.vector(tapply(as.double(x[["count"]]), factor(key, levels = key[first]),
                                   sum))
   } else {
@@ -192,10 +218,14 @@ seed_text <- function(seed, call) {
   .fail("the seed must be a whole number from 0 to 2^53, or a string of digits", call = call)
 }
 
-run_estimate <- function(bytes, name, params, progress, call) {
+run_estimate <- function(bytes, name, params, progress, call, draws = NULL) {
   res <- .dcall(C_duress_estimate, bytes, enc2utf8(name), params, isTRUE(progress),
-                call = call)
-  new_mse(res$result, res$manifest, list(name = name, csv = rawToChar(bytes)), params, call)
+                if (is.null(draws)) NULL else draws$bytes,
+                if (is.null(draws)) NULL else enc2utf8(draws$name), call = call)
+  data <- list(name = name, csv = rawToChar(bytes))
+  if (!is.null(draws))
+    data$draws <- list(name = draws$name, csv = rawToChar(draws$bytes))
+  new_mse(res$result, res$manifest, data, params, call)
 }
 
 signal_warnings <- function(fit, call) {
@@ -328,6 +358,13 @@ new_mse <- function(res, manifest, data, params, call) {
       s
     })
     names(fit$strata) <- vapply(doc$strata, function(s) s$stratum, "")
+  }
+  if (!is.null(doc$linkage)) {
+    l <- doc$linkage
+    fit$linkage <- c(lapply(l[c("file", "sha256")], as.character),
+                     lapply(l[c("draws", "failed", "level", "median", "lower", "upper", "min",
+                                "max")], num),
+                     list(estimates = vapply(l$estimates, num, 0)))
   }
   fit$input <- doc$input
   fit$parameters <- doc$parameters

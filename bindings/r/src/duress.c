@@ -408,7 +408,8 @@ static void params_from_r(SEXP l, struct dur_estimate_params *p)
  * R/data.R): run the library's job, and make the manifest that records
  * the same bytes, so that `duress reproduce` finds the input beside it.
  */
-static SEXP duress_estimate(SEXP csv, SEXP name, SEXP params, SEXP progress)
+static SEXP duress_estimate(SEXP csv, SEXP name, SEXP params, SEXP progress, SEXP draws,
+			    SEXP dname)
 {
 	static const char *const nm[] = { "result", "manifest" };
 	struct dur_estimate_params p;
@@ -420,6 +421,9 @@ static SEXP duress_estimate(SEXP csv, SEXP name, SEXP params, SEXP progress)
 	json_t *jdoc = NULL;
 	const char *buf = (const char *)RAW(csv), *nmz = cstr(name), *what;
 	size_t len = (size_t)Rf_xlength(csv);
+	const char *dbuf = draws == R_NilValue ? NULL : (const char *)RAW(draws);
+	size_t dlen = draws == R_NilValue ? 0 : (size_t)Rf_xlength(draws);
+	const char *dnm = dname == R_NilValue ? "draws.csv" : cstr(dname);
 	char *mtext = NULL, when[32];
 	SEXP v[2], r;
 	dur_err rc;
@@ -438,6 +442,8 @@ static SEXP duress_estimate(SEXP csv, SEXP name, SEXP params, SEXP progress)
 	if (dur_estimate_params_check(&p, &e) ||
 	    !(job = dur_estimate_job_alloc(buf, len, nmz, &p, &e)))
 		goto fail;
+	if (dbuf && dur_estimate_job_add_draws(job, dbuf, dlen, dnm, &e))
+		goto fail;
 	pr.on = Rf_asLogical(progress) == 1;
 	pr.start = time(NULL);
 	while ((rc = dur_estimate_job_iterate(job, &e)) == DUR_CONTINUE) {
@@ -454,7 +460,8 @@ static SEXP duress_estimate(SEXP csv, SEXP name, SEXP params, SEXP progress)
 	doc = dur_estimate_job_take(job);
 	dur_time_iso8601((long long)time(NULL), when);
 	if (!(jdoc = dur_estimate_doc_to_json(doc)) || !(man = dur_manifest_new("estimate", when)) ||
-	    dur_manifest_add_input(man, "table", nmz, NULL, buf, len, &e))
+	    dur_manifest_add_input(man, "table", nmz, NULL, buf, len, &e) ||
+	    (dbuf && dur_manifest_add_input(man, "linkage-draws", dnm, NULL, dbuf, dlen, &e)))
 		goto nomem;
 	dur_manifest_set_parameters(man, dur_estimate_params_to_json(&p));
 	dur_manifest_set_seed(man, p.seed);
@@ -1071,7 +1078,7 @@ const R_CallMethodDef duress_impl_calls[] = {
 	{ "duress_method_of_model", (DL_FUNC)&duress_method_of_model, 1 },
 	{ "duress_default_interval", (DL_FUNC)&duress_default_interval, 2 },
 	{ "duress_framework_dir", (DL_FUNC)&duress_framework_dir, 0 },
-	{ "duress_estimate", (DL_FUNC)&duress_estimate, 4 },
+	{ "duress_estimate", (DL_FUNC)&duress_estimate, 6 },
 	{ "duress_manifest_read", (DL_FUNC)&duress_manifest_read, 3 },
 	{ "duress_read_checked", (DL_FUNC)&duress_read_checked, 3 },
 	{ "duress_reproduce", (DL_FUNC)&duress_reproduce, 4 },

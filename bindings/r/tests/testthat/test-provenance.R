@@ -86,3 +86,29 @@ test_that("report() makes one HTML file from results and manifests, the same for
   expect_match(es, "lang=\"es\"")
   expect_error(report(fit, lang = "xx"), class = "duress_error")
 })
+
+test_that("linkage draws: every drawn table estimated, by hand; the manifest keeps both inputs", {
+  # Lincoln-Petersen: 80 on A, 60 on B, m on both: N = 4800 / m
+  t <- data.frame(A = c(1, 0, 1), B = c(0, 1, 1), count = c(60, 40, 20))   # 240
+  d <- data.frame(draw = rep(1:3, each = 3), A = rep(c(1, 0, 1), 3), B = rep(c(0, 1, 1), 3),
+                  count = c(60, 40, 20, 50, 30, 30, 70, 50, 10))            # 240, 160, 480
+  fit <- suppressWarnings(mse(t, model = "main", interval = "none", level = 0.5,
+                              linkage_draws = d, name = "lp.csv"))
+  expect_equal(fit$estimate, 240)
+  expect_equal(fit$linkage$estimates, c(240, 160, 480))
+  # type-7 quantiles of 160, 240, 480 at 0.25 and 0.75: 200 and 360
+  expect_equal(unname(unlist(fit$linkage[c("median", "lower", "upper", "min", "max")])),
+               c(240, 200, 360, 160, 480))
+  expect_equal(fit$linkage$lower, unname(quantile(c(240, 160, 480), 0.25)))
+  expect_match(paste(fit$warnings, collapse = " "), "the linkage alone moves the estimate")
+  expect_output(print(fit), "Linkage")
+  expect_true(reproduce(fit)$reproduced)
+  dir <- new_dir()
+  write_manifest(fit, file.path(dir, "lp.json"))
+  expect_identical(sort(list.files(dir)), c("lp-draws.csv", "lp.csv", "lp.json"))
+  expect_identical(read_manifest(file.path(dir, "lp.json"))$inputs$role, c("table", "linkage-draws"))
+  expect_true(reproduce(file.path(dir, "lp.json"))$reproduced)
+  # other lists are refused, naming both inputs
+  expect_error(mse(t, linkage_draws = data.frame(draw = 1, A = 1, C = 1, count = 3)),
+               "its lists are not those of", class = "duress_error")
+})
