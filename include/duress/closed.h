@@ -84,6 +84,9 @@ struct dur_closed_params {
 	double gamma_theta;   /* Gamma3.5 column log(theta) - log(theta + x); 3.5 */
 	int chao_drop_negative; /* Chao: drop eta terms estimated below 0 and refit
 				   (Rcapture's neg = TRUE); 1 */
+	int chao_warm_min_lists; /* Chao's refits start from the fit before them
+				    (glm's mustart) from this many lists on, from
+				    y + 0.1 (as Rcapture) below; 10 */
 	double bias_warn;     /* warn when |asymptotic bias| > bias_warn * N; 0.1 */
 	double lp_tol;        /* the unseen count is taken as unbounded when the
 				 recession LP's optimum exceeds lp_tol; 1e-7 */

@@ -64,6 +64,10 @@ struct dur_mse_params {
 				        up to this many observed patterns; beyond,
 				        the infinitesimal jackknife of the selected
 				        model (its influence function); 500 */
+	int sums_min_lists;  /* from this many lists on, the fit's sums over cells
+				(X'WX, X'Wz, X beta) are made by subset-sum
+				transforms over the 2^k patterns instead of row by
+				row (docs/methods.md); 10 */
 };
 DUR_EXPORT struct dur_mse_params dur_mse_default_params(void);
 

@@ -119,6 +119,7 @@ struct dur_closed_params dur_closed_default_params(void)
 	p.poisson_theta = 2;       /* closedp.t's Poisson2 */
 	p.gamma_theta = 3.5;       /* closedp.t's Gamma3.5 */
 	p.chao_drop_negative = 1;  /* closedp.t(neg = TRUE) */
+	p.chao_warm_min_lists = 10;
 	p.bias_warn = 0.1;         /* Rcapture's getBiasWarn */
 	p.lp_tol = 1e-7;
 	p.profile_tol = 1e-4;      /* closedpCI: optimize(tol), uniroot(tol) */
@@ -144,6 +145,8 @@ struct closed_work {
 	size_t nmax, pmax;        /* rows: 2^k (cells and the unseen one); columns */
 	double *X, *X2, *y;       /* design (row-major, leading dimension pmax) */
 	double *eta, *mu, *z, *wt, *colnorm;
+	double *start;            /* fitted counts to start the next fit from */
+	int use_start;            /* 1: glm_fit starts from `start`, not y + 0.1 */
 	gsl_matrix *A;            /* weighted design, then its QR */
 	gsl_vector *tau, *rhs, *sol, *resid, *e;
 	struct dur_closed_params par;
@@ -161,6 +164,7 @@ static void work_free(struct closed_work *w)
 	free(w->z);
 	free(w->wt);
 	free(w->colnorm);
+	free(w->start);
 	if (w->A)
 		gsl_matrix_free(w->A);
 	if (w->tau)
@@ -194,6 +198,7 @@ static struct closed_work *work_alloc(int k, const struct dur_closed_params *p)
 	w->z = malloc(n * sizeof(double));
 	w->wt = malloc(n * sizeof(double));
 	w->colnorm = malloc(c * sizeof(double));
+	w->start = malloc(n * sizeof(double));
 	w->A = gsl_matrix_alloc(n, c);
 	w->tau = gsl_vector_alloc(c);
 	w->rhs = gsl_vector_alloc(n);
@@ -201,7 +206,7 @@ static struct closed_work *work_alloc(int k, const struct dur_closed_params *p)
 	w->resid = gsl_vector_alloc(n);
 	w->e = gsl_vector_alloc(c);
 	if (!w->X || !w->X2 || !w->y || !w->eta || !w->mu || !w->z || !w->wt ||
-	    !w->colnorm || !w->A || !w->tau || !w->rhs || !w->sol || !w->resid || !w->e) {
+	    !w->colnorm || !w->start || !w->A || !w->tau || !w->rhs || !w->sol || !w->resid || !w->e) {
 		work_free(w);
 		return NULL;
 	}
@@ -449,7 +454,7 @@ static int glm_fit(struct closed_work *w, const double *X, size_t ld, size_t n, 
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		mu[i] = y[i] + 0.1;
+		mu[i] = w->use_start ? fmax(w->start[i], DBL_MIN) : y[i] + 0.1;
 		eta[i] = log(mu[i]);
 	}
 	devold = deviance(y, mu, n);
@@ -558,6 +563,17 @@ static int chao_negative(struct closed_work *w, const double *X, size_t n, int p
 			}
 		if (pos < 0)
 			break;
+		/*
+		 * Large tables (par.chao_warm_min_lists lists or more): the refit starts
+		 * from the fit it replaces (glm's mustart) instead of y + 0.1.
+		 * The maximum is the same, reached in a few iterations instead of
+		 * a dozen or more for each of up to k - 2 refits (15 lists: 10 s);
+		 * the figures move within glm's convergence tolerance.  Smaller
+		 * tables start as Rcapture does.
+		 */
+		w->use_start = w->k >= w->par.chao_warm_min_lists;
+		if (w->use_start)
+			memcpy(w->start, w->mu, n * sizeof(double));
 		/* drop column pos in place: copy into X2's rows */
 		for (size_t i = 0; i < n; i++) {
 			double *row = Y + i * ld;
@@ -574,8 +590,10 @@ static int chao_negative(struct closed_work *w, const double *X, size_t n, int p
 			/* the previous fit's fitted values were overwritten: refit it */
 			if (glm_fit(w, Y, ld, n, p, y, &tr) == 0)
 				*r = tr;
+			w->use_start = 0;
 			break;
 		}
+		w->use_start = 0;
 		*removed |= 1ul << colid[pos];
 		memmove(colid + pos, colid + pos + 1, (size_t)(p - pos - 1) * sizeof(int));
 		p--;

@@ -6,6 +6,7 @@
 #include "mse/estimate_internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,48 @@
 #define CATCH_P 0.05
 #define CATCH_PAIRS_SHARE 0.5
 
-dur_err est_catchability(const struct dur_table *t, struct dur_estimate_catchability *c,
+/*
+ * The models it needs, fitted at once on up to `threads` threads (with 15
+ * lists each fit is a second or more): Mt, then Mth Poisson, Chao,
+ * Darroch and Gamma.
+ */
+enum { CATCH_MT, CATCH_POISSON, CATCH_CHAO, CATCH_DARROCH, CATCH_GAMMA, CATCH_NFIT };
+
+struct catch_fits {
+	const struct dur_table *t;
+	struct dur_closed_params cp;
+	struct dur_closed_fit fit[CATCH_NFIT];
+	dur_err rc[CATCH_NFIT];
+	struct dur_error err[CATCH_NFIT];
+	int next;
+	pthread_mutex_t lock;
+};
+
+static void *catch_worker(void *arg)
+{
+	static const enum dur_closed_model model[CATCH_NFIT] = { DUR_CLOSED_MT,
+		DUR_CLOSED_MTH_POISSON, DUR_CLOSED_MTH_CHAO, DUR_CLOSED_MTH_DARROCH,
+		DUR_CLOSED_MTH_GAMMA };
+	struct catch_fits *cf = arg;
+	for (;;) {
+		int i;
+		pthread_mutex_lock(&cf->lock);
+		i = cf->next++;
+		pthread_mutex_unlock(&cf->lock);
+		if (i >= CATCH_NFIT)
+			return NULL;
+		cf->rc[i] = dur_closed_fit_model(cf->t, model[i], &cf->cp, &cf->fit[i], &cf->err[i]);
+	}
+}
+
+dur_err est_catchability(const struct dur_table *t, int threads,
+			 struct dur_estimate_catchability *c,
 			 struct dur_strlist *warnings, struct dur_error *err)
 {
-	static const enum dur_closed_model mth[] = { DUR_CLOSED_MTH_CHAO, DUR_CLOSED_MTH_POISSON,
-		DUR_CLOSED_MTH_DARROCH, DUR_CLOSED_MTH_GAMMA };
-	struct dur_closed_params cp = dur_closed_default_params();
-	struct dur_closed_fit mt = DUR_CLOSED_FIT_INIT, mp = DUR_CLOSED_FIT_INIT;
+	struct catch_fits cf;
+	pthread_t tid[CATCH_NFIT];
+	int nt = 0;
+	struct dur_closed_fit *mt, *mp;
 	dur_err rc = DUR_OK;
 
 	memset(c, 0, sizeof(*c));
@@ -32,20 +68,43 @@ dur_err est_catchability(const struct dur_table *t, struct dur_estimate_catchabi
 		return est_strdup(&c->reason, "it needs three lists or more")
 		       ? dur_error_set(err, DUR_ENOMEM, "out of memory") : DUR_OK;
 	}
-	if ((rc = dur_closed_fit_model(t, DUR_CLOSED_MT, &cp, &mt, err)) ||
-	    (rc = dur_closed_fit_model(t, DUR_CLOSED_MTH_POISSON, &cp, &mp, err)))
-		goto out;
-	if (!mt.have_fit || !mp.have_fit || !mt.fitted) {
+	memset(&cf, 0, sizeof(cf));
+	cf.t = t;
+	cf.cp = dur_closed_default_params();
+	for (int i = 0; i < CATCH_NFIT; i++) {
+		struct dur_closed_fit init = DUR_CLOSED_FIT_INIT;
+		cf.fit[i] = init;
+	}
+	pthread_mutex_init(&cf.lock, NULL);
+	if (threads > CATCH_NFIT)
+		threads = CATCH_NFIT;
+	for (int i = 1; i < threads; i++)
+		if (pthread_create(&tid[nt], NULL, catch_worker, &cf) == 0)
+			nt++;
+	catch_worker(&cf);
+	for (int i = 0; i < nt; i++)
+		pthread_join(tid[i], NULL);
+	pthread_mutex_destroy(&cf.lock);
+	mt = &cf.fit[CATCH_MT];
+	mp = &cf.fit[CATCH_POISSON];
+	for (int i = CATCH_MT; i <= CATCH_POISSON; i++)
+		if (cf.rc[i] != DUR_OK) {
+			rc = cf.rc[i];
+			if (err)
+				*err = cf.err[i];
+			goto out;
+		}
+	if (!mt->have_fit || !mp->have_fit || !mt->fitted) {
 		rc = est_strdup(&c->reason, "the models it compares could not be fitted")
 		     ? dur_error_set(err, DUR_ENOMEM, "out of memory") : DUR_OK;
 		goto out;
 	}
 	c->tested = 1;
-	c->statistic = mt.deviance - mp.deviance;
+	c->statistic = mt->deviance - mp->deviance;
 	if (c->statistic < 0)
 		c->statistic = 0;
 	c->p = gsl_cdf_chisq_Q(c->statistic, 1);
-	c->tau = mp.tau;
+	c->tau = mp->tau;
 	/* every pair's overlap against what Mt (lists independent) expects */
 	for (int i = 0; i < t->k; i++)
 		for (int j = i + 1; j < t->k; j++) {
@@ -54,21 +113,20 @@ dur_err est_catchability(const struct dur_table *t, struct dur_estimate_catchabi
 			for (unsigned x = 1; x < t->ncells; x++)
 				if ((x & both) == both) {
 					o += t->count[x];
-					e += mt.fitted[x];
+					e += mt->fitted[x];
 				}
 			c->pairs++;
 			c->pairs_over += o > e;
 		}
 	c->warn = c->p < CATCH_P && c->tau > 0 && c->pairs_over >= CATCH_PAIRS_SHARE * c->pairs;
-	for (size_t i = 0; i < sizeof(mth) / sizeof(mth[0]); i++) {
-		struct dur_closed_fit f = DUR_CLOSED_FIT_INIT;
-		if (dur_closed_fit_model(t, mth[i], &cp, &f, NULL) == DUR_OK && f.ok) {
-			if (isnan(c->low) || f.estimate < c->low)
-				c->low = f.estimate;
-			if (isnan(c->high) || f.estimate > c->high)
-				c->high = f.estimate;
+	for (int i = CATCH_POISSON; i < CATCH_NFIT; i++) {
+		const struct dur_closed_fit *f = &cf.fit[i];
+		if (cf.rc[i] == DUR_OK && f->ok) {
+			if (isnan(c->low) || f->estimate < c->low)
+				c->low = f->estimate;
+			if (isnan(c->high) || f->estimate > c->high)
+				c->high = f->estimate;
 		}
-		dur_closed_fit_release(&f);
 	}
 	if (c->warn && warnings) {
 		char lo[32], hi[32], range[160] = "";
@@ -87,7 +145,7 @@ dur_err est_catchability(const struct dur_table *t, struct dur_estimate_catchabi
 			c->pairs, range);
 	}
 out:
-	dur_closed_fit_release(&mt);
-	dur_closed_fit_release(&mp);
+	for (int i = 0; i < CATCH_NFIT; i++)
+		dur_closed_fit_release(&cf.fit[i]);
 	return rc;
 }

@@ -31,7 +31,7 @@ dur_err est_strdupf(char **dst, const char *fmt, ...)
 
 /* The shared-catchability diagnostic of table t, its warning (when it
  * warns) added to `warnings`. */
-dur_err est_catchability(const struct dur_table *t, struct dur_estimate_catchability *c,
+dur_err est_catchability(const struct dur_table *t, int threads, struct dur_estimate_catchability *c,
 			 struct dur_strlist *warnings, struct dur_error *err);
 
 /* One result to and from JSON (the per-method part of the document). */

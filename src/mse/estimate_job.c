@@ -609,7 +609,7 @@ dur_err dur_estimate_job_iterate(dur_estimate_job *j, struct dur_error *err)
 	describe(j, tk);
 	if (tk->kind == TASK_CATCH) {
 		/* its warning joins the table's own, shown first */
-		if ((rc = est_catchability(tk->t, &tk->dst->catchability, warnings_of(j, tk->dst),
+		if ((rc = est_catchability(tk->t, tk->p.threads, &tk->dst->catchability, warnings_of(j, tk->dst),
 					   &e2)) && (rc == DUR_ENOMEM || tk->dst == &j->doc->total)) {
 			if (err)
 				*err = e2;

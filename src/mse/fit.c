@@ -4,6 +4,7 @@
  */
 #include "mse_internal.h"
 
+#include <float.h>
 #include <glpk.h>
 #include <math.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ struct dur_mse_params dur_mse_default_params(void)
 	p.rank_tol = 1e-9;
 	p.cache_max = 100000;
 	p.jackknife_exact_max = 500;
+	p.sums_min_lists = 10;
 	return p;
 }
 
@@ -188,6 +190,13 @@ struct dur_mse_work {
 	double *X;               /* nc x ncol, row-major (0/1) */
 	int *nz;                 /* per row: its non-zero columns, ascending */
 	int *nnz;                /* per row: how many */
+	int use_sums;            /* k >= par.sums_min_lists: rows are not built
+				    for the fit (see superset_sums) */
+	int rows_built;          /* X, nz, nnz hold the current design */
+	unsigned *colset;        /* per column: its lists as a bit set */
+	double *za, *zb;         /* 2^k each: transforms */
+	double *start;           /* 2^k: fitted counts to start the next fit from */
+	int have_start;          /* 1: the next fit starts from `start` (once) */
 	double *y, *mu, *eta, *z, *beta, *beta_old;
 	double *mu_w;            /* the weights of the last IRLS step */
 	gsl_matrix *A;           /* ncol x ncol */
@@ -218,6 +227,11 @@ dur_mse_work *dur_mse_work_alloc(int k, const struct dur_mse_params *p)
 	nc = w->ncells;      /* + the unseen cell for the profile */
 	mc = 1 + k + dur_mse_npairs(k);
 	w->maxcols = mc;
+	w->use_sums = k >= w->par.sums_min_lists;
+	w->colset = malloc((size_t)mc * sizeof(unsigned));
+	w->za = malloc(nc * sizeof(double));
+	w->zb = malloc(nc * sizeof(double));
+	w->start = malloc(nc * sizeof(double));
 	w->cell = malloc(nc * sizeof(unsigned));
 	w->colpair = malloc((size_t)mc * sizeof(int));
 	w->X = malloc((size_t)nc * (size_t)mc * sizeof(double));
@@ -240,7 +254,7 @@ dur_mse_work *dur_mse_work_alloc(int k, const struct dur_mse_params *p)
 		w->capcache = 1u << 20;
 	w->cache = calloc(w->capcache, sizeof(struct cache_entry));
 	w->keybuf = malloc(w->nkey * sizeof(uint64_t));
-	if (!w->cell || !w->colpair || !w->X || !w->nz || !w->nnz || !w->y || !w->mu ||
+	if (!w->colset || !w->za || !w->zb || !w->start || !w->cell || !w->colpair || !w->X || !w->nz || !w->nnz || !w->y || !w->mu ||
 	    !w->mu_w || !w->eta || !w->z ||
 	    !w->beta || !w->beta_old || !w->A || !w->b || !w->cache || !w->keybuf) {
 		dur_mse_work_free(w);
@@ -285,6 +299,10 @@ void dur_mse_work_free(dur_mse_work *w)
 	free(w->cache);
 	free(w->keybuf);
 	free(w->cell);
+	free(w->colset);
+	free(w->za);
+	free(w->zb);
+	free(w->start);
 	free(w->colpair);
 	free(w->X);
 	free(w->nz);
@@ -320,10 +338,140 @@ static double overlap(const struct dur_table *t, int p)
 }
 
 /*
+ * Sums over cells by transforms on the 2^k patterns (Yates 1937; the
+ * "zeta transform" of subset convolution).  Column q of the design is the
+ * indicator that pattern c holds every list of its set S_q (the empty set
+ * for the intercept, {i} for list i, {i, j} for a pair), so
+ *   (X'WX)_qr = sum over c containing S_q | S_r of w_c,
+ *   (X'v)_q   = sum over c containing S_q of v_c,
+ *   (X beta)_c = sum over sets S_q inside c of beta_q.
+ * Each is one pass of k sweeps over the 2^k cells, k 2^(k-1) additions,
+ * where the row-by-row sums cost about 2^k (k/2)^2 / 2: with 15 lists
+ * 0.25 million additions against 1.5 million, in plain loops.  The results
+ * are the same sums taken in another order.
+ */
+static void superset_sums(double *v, int k)
+{
+	unsigned n = 1u << k;
+	for (int i = 0; i < k; i++) {
+		unsigned bit = 1u << i;
+		for (unsigned base = 0; base < n; base += 2 * bit)
+			for (unsigned c = base; c < base + bit; c++)
+				v[c] += v[c + bit];
+	}
+}
+
+static void subset_sums(double *v, int k)
+{
+	unsigned n = 1u << k;
+	for (int i = 0; i < k; i++) {
+		unsigned bit = 1u << i;
+		for (unsigned base = 0; base < n; base += 2 * bit)
+			for (unsigned c = base; c < base + bit; c++)
+				v[c + bit] += v[c];
+	}
+}
+
+/* A = X' diag(wt) X (lower triangle; both halves with `full`) over the
+ * kept cells, wt given per row; NULL wt: weight 1 on every row, or on the
+ * rows with y > 0 when positive_only. */
+static void sums_gram(dur_mse_work *w, const double *wt, int positive_only, double *A,
+		      size_t tda, int full)
+{
+	double *z = w->za;
+	memset(z, 0, w->ncells * sizeof(double));
+	for (int r = 0; r < w->nc; r++)
+		z[w->cell[r]] = wt ? wt[r] : (!positive_only || w->y[r] > 0) ? 1 : 0;
+	superset_sums(z, w->k);
+	for (int q = 0; q < w->ncol; q++)
+		for (int s = 0; s <= q; s++) {
+			double v = z[w->colset[q] | w->colset[s]];
+			A[(size_t)q * tda + (size_t)s] = v;
+			if (full)
+				A[(size_t)s * tda + (size_t)q] = v;
+		}
+}
+
+/* out[q] = sum over rows of v_r x_rq */
+static void sums_xtv(dur_mse_work *w, const double *v, double *out)
+{
+	double *z = w->zb;
+	memset(z, 0, w->ncells * sizeof(double));
+	for (int r = 0; r < w->nc; r++)
+		z[w->cell[r]] = v[r];
+	superset_sums(z, w->k);
+	for (int q = 0; q < w->ncol; q++)
+		out[q] = z[w->colset[q]];
+}
+
+/* eta_r = x_r' beta for every row */
+static void sums_xbeta(dur_mse_work *w, const double *beta, double *eta)
+{
+	double *z = w->za;
+	memset(z, 0, w->ncells * sizeof(double));
+	for (int q = 0; q < w->ncol; q++)
+		z[w->colset[q]] = beta[q];   /* the sets are distinct */
+	subset_sums(z, w->k);
+	for (int r = 0; r < w->nc; r++)
+		eta[r] = z[w->cell[r]];
+}
+
+/*
+ * For every pair p, the sum of v over the cells holding both its lists
+ * (v indexed by pattern, 2^k entries; v[0] is not read).
+ */
+void mse_pair_sums(dur_mse_work *w, const double *v, double *out)
+{
+	int k = w->k, np = dur_mse_npairs(k);
+	double *z = w->zb;
+	memcpy(z, v, w->ncells * sizeof(double));
+	z[0] = 0;
+	superset_sums(z, k);
+	for (int p = 0; p < np; p++) {
+		int i, j;
+		dur_mse_pair_lists(k, p, &i, &j);
+		out[p] = z[(1u << i) | (1u << j)];
+	}
+}
+
+int mse_uses_sums(const dur_mse_work *w)
+{
+	return w->use_sums;
+}
+
+/* The next fit starts from these fitted counts (2^k, by pattern) instead
+ * of y + 0.1: a model one term larger than the last one fitted converges
+ * from there in a few iterations. */
+void mse_start_from(dur_mse_work *w, const double *fitted)
+{
+	memcpy(w->start, fitted, w->ncells * sizeof(double));
+	w->have_start = 1;
+}
+
+/* The rows of the design: X and its non-zero columns. */
+static void build_rows(dur_mse_work *w)
+{
+	for (int r = 0; r < w->nc; r++) {
+		unsigned c = w->cell[r];
+		double *row = w->X + (size_t)r * (size_t)w->ncol;
+		int *nzr = w->nz + (size_t)r * (size_t)w->maxcols, nm = 0;
+		for (int q = 0; q < w->ncol; q++) {
+			row[q] = (c & w->colset[q]) == w->colset[q];
+			if (row[q] != 0)
+				nzr[nm++] = q;
+		}
+		w->nnz[r] = nm;
+	}
+	w->rows_built = 1;
+}
+
+/*
  * Build the design of model m on table t: drop the cells of empty-overlap
  * terms, then one column for the intercept, one per list and one per
  * remaining term.  Fills fit->empty when fit is not NULL.  With
- * `with_unseen`, the all-zero pattern is added as the last cell.
+ * `with_unseen`, the all-zero pattern is added as the last cell.  The rows
+ * themselves are made only when the sums are taken row by row (fewer lists
+ * than par.sums_min_lists) or something needs them (build_rows).
  */
 static void build_design(dur_mse_work *w, const struct dur_table *t,
 			 const struct dur_mse_model *m, int with_unseen,
@@ -334,14 +482,17 @@ static void build_design(dur_mse_work *w, const struct dur_table *t,
 
 	w->ncol = 1 + k;
 	*nempty = 0;
+	w->colset[0] = 0;
+	for (int i = 0; i < k; i++)
+		w->colset[1 + i] = 1u << i;
 	for (int a = 0; a < m->nterms; a++) {
-		int p = m->term[a];
+		int p = m->term[a], i, j;
+		dur_mse_pair_lists(k, p, &i, &j);
 		if (overlap(t, p) == 0) {
-			int i, j;
-			dur_mse_pair_lists(k, p, &i, &j);
 			dropmask_pairs[ndrop++] = (1u << i) | (1u << j);
 			empty[(*nempty)++] = p;
 		} else {
+			w->colset[w->ncol] = (1u << i) | (1u << j);
 			w->colpair[w->ncol++] = p;
 		}
 	}
@@ -353,29 +504,14 @@ static void build_design(dur_mse_work *w, const struct dur_table *t,
 				drop = 1;
 				break;
 			}
-		if (!drop)
+		if (!drop) {
+			w->y[w->nc] = t->count[c];
 			w->cell[w->nc++] = c;
-	}
-	for (int r = 0; r < w->nc; r++) {
-		unsigned c = w->cell[r];
-		double *row = w->X + (size_t)r * (size_t)w->ncol;
-		row[0] = 1;
-		for (int i = 0; i < k; i++)
-			row[1 + i] = (c >> i) & 1u;
-		for (int q = 1 + k; q < w->ncol; q++) {
-			int i, j;
-			dur_mse_pair_lists(k, w->colpair[q], &i, &j);
-			row[q] = ((c >> i) & 1u) && ((c >> j) & 1u);
 		}
-		{
-			int *nzr = w->nz + (size_t)r * (size_t)w->maxcols, nm = 0;
-			for (int q = 0; q < w->ncol; q++)
-				if (row[q] != 0)
-					nzr[nm++] = q;
-			w->nnz[r] = nm;
-		}
-		w->y[r] = t->count[c];
 	}
+	w->rows_built = 0;
+	if (!w->use_sums)
+		build_rows(w);
 }
 
 /*
@@ -404,8 +540,11 @@ static int design_rank_of(dur_mse_work *w, int positive_only)
 			return -1;
 	}
 	G = gsl_matrix_submatrix(w->QR, 0, 0, p, p);
-	gsl_matrix_set_zero(&G.matrix);
-	for (size_t r = 0; r < n; r++) {
+	if (w->use_sums)
+		sums_gram(w, NULL, positive_only, G.matrix.data, G.matrix.tda, 1);
+	else
+		gsl_matrix_set_zero(&G.matrix);
+	for (size_t r = 0; !w->use_sums && r < n; r++) {
 		const int *nzr = w->nz + r * (size_t)w->maxcols;
 		if (positive_only && !(w->y[r] > 0))
 			continue;
@@ -470,6 +609,8 @@ static int lp_finite(dur_mse_work *w)
 		}
 	if (allpos)
 		return 1;   /* the data themselves are a strictly positive table */
+	if (!w->rows_built)
+		build_rows(w);
 
 	cap = (size_t)nc * (size_t)p + (size_t)p + 1;
 	ia = malloc((cap + 1) * sizeof(int));
@@ -688,9 +829,11 @@ static dur_err irls(dur_mse_work *w, double *dev_out, int *iter_out, struct dur_
 	double dev_old, dev = 0;
 
 	for (int r = 0; r < n; r++) {
-		w->mu[r] = w->y[r] + 0.1;
+		double s = w->have_start ? w->start[w->cell[r]] : 0;
+		w->mu[r] = s > DBL_MIN ? s : w->y[r] + 0.1;
 		w->eta[r] = log(w->mu[r]);
 	}
+	w->have_start = 0;
 	dev_old = deviance_of(w->y, w->mu, n);
 	memset(w->beta, 0, (size_t)p * sizeof(double));
 	for (it = 1; it <= w->par.max_iter; it++) {
@@ -699,11 +842,18 @@ static dur_err irls(dur_mse_work *w, double *dev_out, int *iter_out, struct dur_
 		gsl_vector_view xv = gsl_vector_view_array(w->beta, (size_t)p);
 		gsl_matrix *A = &Av.matrix;
 
-		gsl_matrix_set_zero(A);
-		gsl_vector_set_zero(&bv.vector);
+		if (w->use_sums) {
+			for (int r = 0; r < n; r++)
+				w->z[r] = w->mu[r] * (w->eta[r] + (w->y[r] - w->mu[r]) / w->mu[r]);
+			sums_gram(w, w->mu, 0, A->data, A->tda, 0);
+			sums_xtv(w, w->z, w->b->data);
+		} else {
+			gsl_matrix_set_zero(A);
+			gsl_vector_set_zero(&bv.vector);
+		}
 		/* X'WX and X'Wz over the non-zero entries only: the design is
 		 * 0/1 and each pattern touches few columns */
-		for (int r = 0; r < n; r++) {
+		for (int r = 0; !w->use_sums && r < n; r++) {
 			const int *nzr = w->nz + (size_t)r * (size_t)w->maxcols;
 			int m = w->nnz[r];
 			double wt = w->mu[r];
@@ -722,7 +872,12 @@ static dur_err irls(dur_mse_work *w, double *dev_out, int *iter_out, struct dur_
 			return dur_error_set(err, DUR_ENUMERIC,
 					     "the fit failed: the information matrix is singular");
 		for (int half = 0;; half++) {
-			for (int r = 0; r < n; r++) {
+			if (w->use_sums) {
+				sums_xbeta(w, w->beta, w->eta);
+				for (int r = 0; r < n; r++)
+					w->mu[r] = exp(w->eta[r]);
+			}
+			for (int r = 0; !w->use_sums && r < n; r++) {
 				const int *nzr = w->nz + (size_t)r * (size_t)w->maxcols;
 				double e = 0;
 				for (int a = 0; a < w->nnz[r]; a++)
@@ -761,20 +916,30 @@ static dur_err irls(dur_mse_work *w, double *dev_out, int *iter_out, struct dur_
  * and using them makes the analytic intervals agree with R's to the last
  * digit.
  */
-static dur_err var_b0(dur_mse_work *w, double *v, struct dur_error *err)
+/* X' diag(mu_w) X, lower triangle, into A (ncol x ncol) */
+static void info_matrix(dur_mse_work *w, gsl_matrix *A)
 {
-	int n = w->nc, p = w->ncol;
-	gsl_matrix_view Av = gsl_matrix_submatrix(w->A, 0, 0, (size_t)p, (size_t)p);
-	gsl_vector_view bv = gsl_vector_subvector(w->b, 0, (size_t)p);
-	gsl_matrix *A = &Av.matrix;
-
+	if (w->use_sums) {
+		sums_gram(w, w->mu_w, 0, A->data, A->tda, 0);
+		return;
+	}
 	gsl_matrix_set_zero(A);
-	for (int r = 0; r < n; r++) {
+	for (int r = 0; r < w->nc; r++) {
 		const int *nzr = w->nz + (size_t)r * (size_t)w->maxcols;
 		for (int a = 0; a < w->nnz[r]; a++)
 			for (int c = 0; c <= a; c++)
 				A->data[(size_t)nzr[a] * A->tda + (size_t)nzr[c]] += w->mu_w[r];
 	}
+}
+
+static dur_err var_b0(dur_mse_work *w, double *v, struct dur_error *err)
+{
+	int p = w->ncol;
+	gsl_matrix_view Av = gsl_matrix_submatrix(w->A, 0, 0, (size_t)p, (size_t)p);
+	gsl_vector_view bv = gsl_vector_subvector(w->b, 0, (size_t)p);
+	gsl_matrix *A = &Av.matrix;
+
+	info_matrix(w, A);
 	gsl_vector_set_basis(&bv.vector, 0);
 	if (gsl_linalg_cholesky_decomp1(A) != 0 ||
 	    gsl_linalg_cholesky_svx(A, &bv.vector) != 0)
@@ -800,6 +965,9 @@ dur_err dur_mse_fit_model(dur_mse_work *w, const struct dur_table *t,
 	double dev = 0, v0 = 0, ll = 0;
 	dur_err rc;
 
+	int warm = w->have_start;
+
+	w->have_start = 0;
 	rc = dur_mse_check(w, t, m, &exist, err);
 	if (rc != DUR_OK)
 		return rc;
@@ -811,6 +979,7 @@ dur_err dur_mse_fit_model(dur_mse_work *w, const struct dur_table *t,
 		return dur_error_set(err, DUR_ENOMLE, "the model has no estimate: %s",
 				     why_no_mle(exist));
 	build_design(w, t, m, 0, empty, &nempty);
+	w->have_start = warm;
 	rc = irls(w, &dev, &iters, err);
 	if (rc != DUR_OK)
 		return rc;
@@ -819,7 +988,8 @@ dur_err dur_mse_fit_model(dur_mse_work *w, const struct dur_table *t,
 		return rc;
 	for (int r = 0; r < w->nc; r++) {
 		fit->fitted[w->cell[r]] = w->mu[r];
-		ll += w->y[r] * log(w->mu[r]) - w->mu[r] - gsl_sf_lngamma(w->y[r] + 1);
+		ll += w->y[r] > 0 ? w->y[r] * log(w->mu[r]) - w->mu[r] - gsl_sf_lngamma(w->y[r] + 1)
+				  : -w->mu[r];
 	}
 	fit->b0 = w->beta[0];
 	fit->se_b0 = sqrt(v0);
@@ -871,13 +1041,7 @@ dur_err mse_influence(dur_mse_work *w, const struct dur_table *t, const struct d
 		gsl_matrix_view Av = gsl_matrix_submatrix(w->A, 0, 0, (size_t)p, (size_t)p);
 		gsl_vector_view bv = gsl_vector_subvector(w->b, 0, (size_t)p);
 		gsl_matrix *A = &Av.matrix;
-		gsl_matrix_set_zero(A);
-		for (int r = 0; r < w->nc; r++) {
-			const int *nzr = w->nz + (size_t)r * (size_t)w->maxcols;
-			for (int a = 0; a < w->nnz[r]; a++)
-				for (int c = 0; c <= a; c++)
-					A->data[(size_t)nzr[a] * A->tda + (size_t)nzr[c]] += w->mu_w[r];
-		}
+		info_matrix(w, A);
 		gsl_vector_set_basis(&bv.vector, 0);
 		if (gsl_linalg_cholesky_decomp1(A) != 0 ||
 		    gsl_linalg_cholesky_svx(A, &bv.vector) != 0) {
@@ -888,6 +1052,8 @@ dur_err mse_influence(dur_mse_work *w, const struct dur_table *t, const struct d
 			g[c] = NAN;
 		/* dN/dn_c = 1 + exp(b0) d b0 / d n_c, and d beta / d n_c =
 		 * (X'WX)^-1 x_c from the score equations X'(n - mu) = 0 */
+		if (!w->rows_built)
+			build_rows(w);
 		for (int r = 0; r < w->nc; r++) {
 			const int *nzr = w->nz + (size_t)r * (size_t)w->maxcols;
 			double dot = 0;

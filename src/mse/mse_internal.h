@@ -6,6 +6,12 @@
 
 /* Fit with the unseen cell included holding count n0 (profile likelihood).
  * Returns the deviance in *dev.  Uses w's matrices. */
+/* Sums of v (2^k, by pattern) over the cells of each pair: out[pair]. */
+void mse_pair_sums(dur_mse_work *w, const double *v, double *out);
+/* 1 when the workspace takes its sums by transforms (sums_min_lists). */
+int mse_uses_sums(const dur_mse_work *w);
+/* The next dur_mse_fit_model starts from these fitted counts. */
+void mse_start_from(dur_mse_work *w, const double *fitted);
 dur_err mse_fit_with_unseen(dur_mse_work *w, const struct dur_table *t,
 			    const struct dur_mse_model *m, double n0, double *dev,
 			    struct dur_error *err);

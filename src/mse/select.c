@@ -64,7 +64,12 @@ static dur_err stepwise(dur_mse_work *w, const struct dur_table *t, double pthre
 	double obs[DUR_MSE_MAX_PAIRS];
 	dur_err rc;
 
-	for (int p = 0; p < np; p++) {
+	double expct[DUR_MSE_MAX_PAIRS];
+	int sums = mse_uses_sums(w);
+
+	if (sums)
+		mse_pair_sums(w, t->count, obs);
+	for (int p = 0; !sums && p < np; p++) {
 		int i, j;
 		unsigned both;
 		obs[p] = 0;
@@ -90,6 +95,8 @@ static dur_err stepwise(dur_mse_work *w, const struct dur_table *t, double pthre
 		 */
 		struct cand { double p; int term; } c[DUR_MSE_MAX_PAIRS];
 		int nc = 0, chosen = -1;
+		if (sums)
+			mse_pair_sums(w, fit->fitted, expct);
 		for (int p = 0; p < np; p++) {
 			int i, j;
 			unsigned both;
@@ -98,9 +105,11 @@ static dur_err stepwise(dur_mse_work *w, const struct dur_table *t, double pthre
 				continue;
 			dur_mse_pair_lists(k, p, &i, &j);
 			both = (1u << i) | (1u << j);
-			for (unsigned x = 1; x < t->ncells; x++)
+			for (unsigned x = 1; !sums && x < t->ncells; x++)
 				if ((x & both) == both)
 					e += fit->fitted[x];
+			if (sums)
+				e = expct[p];
 			pv = poisson_two_sided(obs[p], e);
 			if (pv < pthresh) {
 				c[nc].p = pv;
@@ -124,6 +133,10 @@ static dur_err stepwise(dur_mse_work *w, const struct dur_table *t, double pthre
 		steps[*nsteps].term = c[chosen].term;
 		steps[*nsteps].p = c[chosen].p;
 		(*nsteps)++;
+		/* with many lists, the larger model starts from the last fit
+		 * (a few iterations instead of seven or more over 2^k cells) */
+		if (sums)
+			mse_start_from(w, fit->fitted);
 		rc = dur_mse_fit_model(w, t, m, fit, err);
 		if (rc != DUR_OK)
 			return rc;
