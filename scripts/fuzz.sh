@@ -4,6 +4,8 @@
 # target's final figures: executions, speed, coverage (cov: edges, ft:
 # features), corpus size.  A crash fails the run; its input is kept.
 # usage: scripts/fuzz.sh BUILD_DIR SECONDS [TARGET...]
+# With FUZZ_RUNS=N in the environment each target also stops after N
+# executions (whichever comes first).
 set -eu
 build=$(cd "$1" && pwd); secs=$2; shift 2
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +23,8 @@ for t in "$build"/fuzz/fuzz_*; do
   [ -d "$src/fuzz/seeds/$name" ] && cp -n "$src/fuzz/seeds/$name"/* "$corpus"/ 2>/dev/null || true
   log="$build/fuzz/$name.log"
   crashes=0
-  (cd "$build/fuzz" && "$t" -max_total_time="$secs" -max_len=65536 -timeout=10 \
+  (cd "$build/fuzz" && "$t" -max_total_time="$secs" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} \
+      -max_len=65536 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 "$corpus") >"$log" 2>&1 || crashes=1
   # libFuzzer writes "#N<TAB>DONE   cov: ... exec/s: ..." at the end
   done_line=$(grep -a 'DONE' "$log" | tail -1)
