@@ -93,7 +93,9 @@ static void test_link_dice_known_bits(void **state)
 
 static void test_link_kernels_identical(void **state)
 {
-	static const size_t words[] = { 1, 2, 3, 4, 5, 8, 9, 16, 17, 31, 64, 65 };
+	/* 124 words: the most the AVX2 four-at-a-time kernel takes (its byte
+	 * counters full with a all ones), 128 the next size past it */
+	static const size_t words[] = { 1, 2, 3, 4, 5, 8, 9, 16, 17, 31, 64, 65, 124, 128 };
 	static const enum dur_link_kernel ks[] = { DUR_LINK_KERNEL_POPCNT, DUR_LINK_KERNEL_AVX2,
 		DUR_LINK_KERNEL_AVX512, DUR_LINK_KERNEL_AUTO };
 	unsigned char seed[randombytes_SEEDBYTES] = { 7 };
@@ -106,8 +108,12 @@ static void test_link_kernels_identical(void **state)
 		seed[1] = (unsigned char)wi;
 		randombytes_buf_deterministic(b, nb * w * sizeof(uint64_t), seed);
 		memcpy(a, b + 3 * w, w * sizeof(uint64_t));
+		if (w >= 124)
+			memset(a, 0xff, w * sizeof(uint64_t));
 		b[0] = ~(uint64_t)0;  /* edge patterns: all ones, all zeros */
 		b[w] = 0;
+		if (w >= 124)         /* and a whole filter of ones against a of ones */
+			memset(b + 4 * w, 0xff, w * sizeof(uint64_t));
 		dur_link_and_popcount(DUR_LINK_KERNEL_PORTABLE, a, b, nb, w, ref);
 		for (size_t j = 0; j < nb; j++) {
 			double d = dur_link_dice(a, b + j * w, w);
