@@ -2,28 +2,29 @@
 #
 # The README's commands, as written there from the checkout (here from a copy
 # of the example data laid out the same way), with duress on PATH.
-CHECK | mkdir -p examples/estimate && cp $SRC/examples/estimate/histories.csv examples/estimate/
-P | - | PATH=$(dirname $DURESS_BIN):$PATH; duress estimate --seed 2013 --compare --manifest run.json examples/estimate/histories.csv
-P | - | PATH=$(dirname $DURESS_BIN):$PATH; duress report run.json -o report.html
-P | - | PATH=$(dirname $DURESS_BIN):$PATH; duress report --publish --lang es run.json -o informe.html
+CHECK | mkdir -p examples/estimate out && cp $SRC/examples/estimate/histories.csv examples/estimate/
+CHECK | cp examples/estimate/histories.csv out/
+P | - | PATH=$(dirname $DURESS_BIN):$PATH; duress estimate --seed 2013 --compare --manifest out/run.json out/histories.csv > /dev/null
+P | - | PATH=$(dirname $DURESS_BIN):$PATH; duress report out/run.json -o out/report.html
+P | - | PATH=$(dirname $DURESS_BIN):$PATH; duress report --publish --lang es out/run.json -o out/informe.html
 # the sentence of the terminal, the input checked beside the manifest
-P | ~About 2,670 people in all \(95% interval 2,370 to 3,000\): 1,441 were on at least one list | cat report.html
-P | ~Every input was found and is identical to its record \(1 of 1\) | cat report.html
-P | ~beside the manifest has the recorded size and SHA-256 | cat report.html
-P | ~duress reproduce run.json | cat report.html
+P | ~About 2,670 people in all \(95% interval 2,370 to 3,000\): 1,441 were on at least one list | cat out/report.html
+P | ~Every input was found and is identical to its record \(1 of 1\) | cat out/report.html
+P | ~beside the manifest has the recorded size and SHA-256 | cat out/report.html
+P | ~duress reproduce out/run.json | cat out/report.html
 # the same manifest, the same bytes; nothing that runs or loads
-CHECK | $DURESS report run.json -o again.html && cmp report.html again.html
-CHECK | ! grep -qi '<script' report.html && ! grep -q ' src=' report.html && ! grep -q '<link' report.html
-P | ~default-src 'none' | cat report.html
+CHECK | $DURESS report out/run.json -o out/again.html && cmp out/report.html out/again.html
+CHECK | ! grep -qi '<script' out/report.html && ! grep -q ' src=' out/report.html && ! grep -q '<link' out/report.html
+P | ~default-src 'none' | cat out/report.html
 # Spanish, published: Spanish words and numbers, small counts hidden and said so
-P | ~<html lang="es"> | cat informe.html
-P | ~Unas 2\.670 personas en total | cat informe.html
-P | ~Versión para publicar: los recuentos de personas de 1 a 9 se muestran como | cat informe.html
-P | ~<td>&lt;10</td> | cat informe.html
-1 | ~the language 'xx' has no catalogue | $DURESS report --lang xx run.json -o x.html
+P | ~<html lang="es"> | cat out/informe.html
+P | ~Unas 2\.670 personas en total | cat out/informe.html
+P | ~Versión para publicar: los recuentos de personas de 1 a 9 se muestran como | cat out/informe.html
+P | ~<td>&lt;10</td> | cat out/informe.html
+1 | ~the language 'xx' has no catalogue | $DURESS report --lang xx out/run.json -o x.html
 CHECK | test ! -e x.html
 # to standard output when it is not a terminal
-P | ~^<!DOCTYPE html> | $DURESS report run.json | head -c 15
+P | ~^<!DOCTYPE html> | $DURESS report out/run.json | head -c 15
 P | ~usage: duress report | $DURESS report --help
 # bad input: a clear error, exit 1, no output file
 1 | ~no manifest given | $DURESS report -o none.html
@@ -31,7 +32,7 @@ CHECK | test ! -e none.html
 1 | ~'bad.json': not a duress manifest | echo '{"a": 1}' > bad.json && $DURESS report bad.json -o out.html
 1 | ~not a readable manifest | echo '{' > bad2.json && $DURESS report bad2.json -o out.html
 1 | ~cannot open 'nothere.json' | $DURESS report nothere.json -o out.html
-1 | ~a report shows estimate, screen-summary and link-match manifests | sed 's/"command": "estimate"/"command": "simulate"/' run.json > sim.json && $DURESS report sim.json -o out.html
+1 | ~a report shows estimate, screen-summary and link-match manifests | sed 's/"command": "estimate"/"command": "simulate"/' out/run.json > sim.json && $DURESS report sim.json -o out.html
 CHECK | test ! -e out.html && ! ls out.html.tmp.* 2>/dev/null
 # an input that changed since its manifest: refused, unless --allow-changed (and then said)
 CHECK | cp examples/estimate/histories.csv h2.csv && $DURESS estimate --interval analytic --manifest m2.json h2.csv >/dev/null && echo '9999,1,0,0,0' >> h2.csv
@@ -41,7 +42,7 @@ P | - | $DURESS report --allow-changed m2.json -o changed.html
 P | ~An input has changed since its manifest was written | cat changed.html
 P | ~<strong class="bad">changed</strong> | cat changed.html
 # an input not beside the manifest: not checked, and the report says so
-CHECK | mkdir -p away && cp run.json away/
+CHECK | mkdir -p away && cp out/run.json away/
 P | ~not checked: not found beside the manifest | $DURESS report away/run.json
 P | ~Inputs identical to their record: 0 of 1; changed: 0; not checked: 1 | $DURESS report away/run.json
 # a hostile list name is text, never markup
@@ -67,5 +68,6 @@ P | ~Inputs identical to their record: 0 of 1; changed: 0; not checked: 1 | cat 
 P | ~Every input was found and is identical to its record \(1 of 1\) | $DURESS report --allow-outside m.json
 #shared-end
 # the commands above are the README's, word for word
-CHECK | grep -qxF 'duress estimate --seed 2013 --compare --manifest run.json examples/estimate/histories.csv' $SRC/README.md
-CHECK | grep -qF 'duress report run.json -o report.html ' $SRC/README.md && grep -qF 'duress report --publish --lang es run.json -o informe.html ' $SRC/README.md
+CHECK | grep -qxF 'cp examples/estimate/histories.csv out/' $SRC/README.md
+CHECK | grep -qxF 'duress estimate --seed 2013 --compare --manifest out/run.json out/histories.csv > /dev/null' $SRC/README.md
+CHECK | grep -qF 'duress report out/run.json -o out/report.html ' $SRC/README.md && grep -qF 'duress report --publish --lang es out/run.json -o out/informe.html ' $SRC/README.md
