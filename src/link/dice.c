@@ -44,6 +44,18 @@ static void k_popcnt(const uint64_t *a, const uint64_t *b, size_t nb, size_t wor
 	}
 }
 
+/* Per byte of a & b (32 bytes): its number of ones, by nibble look-up. */
+__attribute__((target("avx2"))) static inline __m256i and_count8(const uint64_t *a,
+								  const uint64_t *b, __m256i lut,
+								  __m256i low)
+{
+	__m256i x = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(const void *)a),
+				     _mm256_loadu_si256((const __m256i *)(const void *)b));
+	__m256i lo = _mm256_and_si256(x, low);
+	__m256i hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), low);
+	return _mm256_add_epi8(_mm256_shuffle_epi8(lut, lo), _mm256_shuffle_epi8(lut, hi));
+}
+
 __attribute__((target("avx2,popcnt")))
 static void k_avx2(const uint64_t *a, const uint64_t *b, size_t nb, size_t words,
 		   uint32_t *out)
@@ -62,13 +74,7 @@ static void k_avx2(const uint64_t *a, const uint64_t *b, size_t nb, size_t words
 			__m256i acc8 = _mm256_setzero_si256();
 			size_t stop = v + 16 < vec ? v + 16 : vec;
 			for (; v < stop; v++) {
-				__m256i x = _mm256_and_si256(
-					_mm256_loadu_si256((const __m256i *)(const void *)(a + 4 * v)),
-					_mm256_loadu_si256((const __m256i *)(const void *)(b + 4 * v)));
-				__m256i lo = _mm256_and_si256(x, low);
-				__m256i hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), low);
-				acc8 = _mm256_add_epi8(acc8, _mm256_add_epi8(
-					_mm256_shuffle_epi8(lut, lo), _mm256_shuffle_epi8(lut, hi)));
+				acc8 = _mm256_add_epi8(acc8, and_count8(a + 4 * v, b + 4 * v, lut, low));
 			}
 			acc64 = _mm256_add_epi64(acc64,
 						 _mm256_sad_epu8(acc8, _mm256_setzero_si256()));
@@ -105,13 +111,7 @@ static void k_avx2_x4(const uint64_t *a, const uint64_t *b, size_t nb, size_t wo
 			const uint64_t *br = b + (size_t)r * words;
 			__m256i acc8 = zero;
 			for (size_t v = 0; v < vec; v++) {
-				__m256i x = _mm256_and_si256(
-					_mm256_loadu_si256((const __m256i *)(const void *)(a + 4 * v)),
-					_mm256_loadu_si256((const __m256i *)(const void *)(br + 4 * v)));
-				__m256i lo = _mm256_and_si256(x, low);
-				__m256i hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), low);
-				acc8 = _mm256_add_epi8(acc8, _mm256_add_epi8(
-					_mm256_shuffle_epi8(lut, lo), _mm256_shuffle_epi8(lut, hi)));
+				acc8 = _mm256_add_epi8(acc8, and_count8(a + 4 * v, br + 4 * v, lut, low));
 			}
 			s[r] = _mm256_sad_epu8(acc8, zero);
 		}
