@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <glpk.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,15 @@ static void *catch_worker(void *arg)
 	}
 }
 
+/* A thread of its own: GLPK keeps an environment per thread (the recession
+ * programmes of the closed models), freed before the thread ends. */
+static void *catch_thread(void *arg)
+{
+	catch_worker(arg);
+	glp_free_env();
+	return NULL;
+}
+
 dur_err est_catchability(const struct dur_table *t, int threads,
 			 struct dur_estimate_catchability *c,
 			 struct dur_strlist *warnings, struct dur_error *err)
@@ -79,7 +89,7 @@ dur_err est_catchability(const struct dur_table *t, int threads,
 	if (threads > CATCH_NFIT)
 		threads = CATCH_NFIT;
 	for (int i = 1; i < threads; i++)
-		if (pthread_create(&tid[nt], NULL, catch_worker, &cf) == 0)
+		if (pthread_create(&tid[nt], NULL, catch_thread, &cf) == 0)
 			nt++;
 	catch_worker(&cf);
 	for (int i = 0; i < nt; i++)
