@@ -469,7 +469,7 @@ static void build_rows(dur_mse_work *w)
  * Build the design of model m on table t: drop the cells of empty-overlap
  * terms, then one column for the intercept, one per list and one per
  * remaining term.  Fills fit->empty when fit is not NULL.  With
- * `with_unseen`, the all-zero pattern is added as the last cell.  The rows
+ * `with_unseen`, the all-zero pattern is added as the first cell.  The rows
  * themselves are made only when the sums are taken row by row (fewer lists
  * than par.sums_min_lists) or something needs them (build_rows).
  */
