@@ -26,8 +26,10 @@ typedef struct dur_catalogue dur_catalogue;
 
 /*
  * The built-in catalogue of `lang` ("en", "es", "fr", ...).  DUR_EINVAL
- * naming the languages there are when it is not built in.  *out is yours.
- * @since 0.2
+ * naming the languages there are when it is not built in.  Pass *out to
+ * dur_catalogue_free() when done: a built-in catalogue is read once per
+ * process and then shared, read-only, between callers and threads, and
+ * freeing it does nothing.  @since 0.2
  */
 DUR_EXPORT dur_err dur_catalogue_open(const char *lang, dur_catalogue **out,
 			       struct dur_error *err);

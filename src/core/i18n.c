@@ -7,6 +7,7 @@
 #include <duress/i18n.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ struct dur_catalogue {
 	int plural_gt1;               /* French rule: plural when n > 1 */
 	size_t n, cap;
 	struct entry *e;              /* sorted by key after parsing */
+	int builtin;                  /* shared by dur_catalogue_open: not freed */
 };
 
 static void entry_free(struct entry *e)
@@ -47,7 +49,7 @@ static void entry_free(struct entry *e)
 		free(e->str[i]);
 }
 
-void dur_catalogue_free(dur_catalogue *c)
+static void catalogue_release(dur_catalogue *c)
 {
 	if (!c)
 		return;
@@ -55,6 +57,12 @@ void dur_catalogue_free(dur_catalogue *c)
 		entry_free(&c->e[i]);
 	free(c->e);
 	free(c);
+}
+
+void dur_catalogue_free(dur_catalogue *c)
+{
+	if (c && !c->builtin)
+		catalogue_release(c);
 }
 
 /* ---- parsing ---------------------------------------------------------------- */
@@ -465,6 +473,24 @@ const char *const *dur_catalogue_languages(size_t *n)
 	return dur_builtin_langs;
 }
 
+/*
+ * The built-in catalogues, each parsed on its first use and then shared,
+ * read-only, by every caller and thread (a report or a page in Spanish no
+ * longer re-reads 90 KB of PO text); released when the library is
+ * unloaded.  A failed parse (out of memory) caches nothing.
+ */
+#define BUILTIN_MAX 16
+static pthread_mutex_t builtin_lock = PTHREAD_MUTEX_INITIALIZER;
+static dur_catalogue *builtin_cache[BUILTIN_MAX];
+
+__attribute__((destructor)) static void builtin_release(void)
+{
+	for (size_t i = 0; i < BUILTIN_MAX; i++) {
+		catalogue_release(builtin_cache[i]);
+		builtin_cache[i] = NULL;
+	}
+}
+
 dur_err dur_catalogue_open(const char *lang, dur_catalogue **out, struct dur_error *err)
 {
 	char names[256] = "en";
@@ -473,10 +499,22 @@ dur_err dur_catalogue_open(const char *lang, dur_catalogue **out, struct dur_err
 		return dur_catalogue_parse("", 0, "en", out, err);
 	for (size_t i = 0; i < dur_builtin_npo; i++) {
 		if (strcmp(dur_builtin_po[i].lang, lang) == 0) {
-			dur_err rc = dur_catalogue_parse(dur_builtin_po[i].text, dur_builtin_po[i].len,
-							 dur_builtin_po[i].lang, out, err);
-			if (!rc && strlen(lang) < sizeof((*out)->lang))
-				memcpy((*out)->lang, lang, strlen(lang) + 1);
+			dur_err rc = DUR_OK;
+			pthread_mutex_lock(&builtin_lock);
+			dur_catalogue *c = i < BUILTIN_MAX ? builtin_cache[i] : NULL;
+			if (!c) {
+				/* the language is the catalogue's name, whatever its header says */
+				rc = dur_catalogue_parse(dur_builtin_po[i].text, dur_builtin_po[i].len,
+							 dur_builtin_po[i].lang, &c, err);
+				if (!rc && strlen(lang) < sizeof(c->lang))
+					memcpy(c->lang, lang, strlen(lang) + 1);
+				if (!rc && i < BUILTIN_MAX) {
+					c->builtin = 1;
+					builtin_cache[i] = c;
+				}
+			}
+			*out = c;
+			pthread_mutex_unlock(&builtin_lock);
 			return rc;
 		}
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), ", %s",

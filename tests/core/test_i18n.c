@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <string.h>
 #include <cmocka.h>
 #include <gsl/gsl_errno.h>
@@ -108,6 +109,44 @@ static void test_i18n_builtin(void **state)
 	assert_non_null(strstr(err.msg, "there are: en"));
 }
 
+/* Each thread opens Spanish and looks a heading up (built-ins are read once
+ * and shared, so the threads race to fill the cache). */
+static void *open_es(void *arg)
+{
+	dur_catalogue *c = NULL;
+	const char **out = arg;
+	if (dur_catalogue_open("es", &c, NULL) == DUR_OK) {
+		*out = dur_catalogue_get(c, "Provenance");
+		dur_catalogue_free(c);
+	}
+	return NULL;
+}
+
+static void test_i18n_builtin_shared(void **state)
+{
+	pthread_t t[4];
+	const char *got[4] = { 0 };
+	dur_catalogue *a = NULL, *b = NULL;
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, open_es, &got[i]), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	/* po/es.po translates the report's heading "Provenance" as "Procedencia" */
+	for (int i = 0; i < 4; i++)
+		assert_string_equal(got[i], "Procedencia");
+	/* opened twice, freed twice: the same catalogue, still whole */
+	assert_int_equal(dur_catalogue_open("es", &a, NULL), DUR_OK);
+	assert_int_equal(dur_catalogue_open("es", &b, NULL), DUR_OK);
+	assert_ptr_equal(a, b);
+	dur_catalogue_free(a);
+	dur_catalogue_free(b);
+	assert_int_equal(dur_catalogue_open("es", &a, NULL), DUR_OK);
+	assert_string_equal(dur_catalogue_lang(a), "es");
+	assert_string_equal(dur_catalogue_get(a, "Provenance"), "Procedencia");
+	dur_catalogue_free(a);
+}
+
 static void test_i18n_numbers(void **state)
 {
 	dur_catalogue *es = NULL, *fr = NULL;
@@ -135,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_i18n_parse),
 		cmocka_unit_test(test_i18n_errors),
 		cmocka_unit_test(test_i18n_builtin),
+		cmocka_unit_test(test_i18n_builtin_shared),
 		cmocka_unit_test(test_i18n_numbers),
 	};
 	gsl_set_error_handler_off();
