@@ -32,6 +32,9 @@ void dur_lcmcr_beta(gsl_rng *r, const struct dur_lcmcr_zig *z, double a, double 
  * 1 - p) truncated to [0, tmax]. */
 int64_t dur_lcmcr_negbin_trunc(gsl_rng *r, const struct dur_lcmcr_zig *z, int64_t n, double p,
 			       double q, int64_t tmax, const double *lf, size_t nlf);
+/* 1 when the chains step GSL's taus2 inline (its state checked against
+ * gsl_rng_get once per process), 0 when they call gsl_rng_get(). */
+int dur_lcmcr_taus2_inline(void);
 /* log k! for every k (table below nlf, Stirling series above). */
 double dur_lcmcr_logfact(int64_t k, const double *lf, size_t nlf);
 void dur_lcmcr_logfact_table(double *lf, size_t nlf);

@@ -518,6 +518,37 @@ static void test_lcmcr_reproducible(void **state)
 	dur_table_free(t);
 }
 
+/*
+ * The chains step GSL's taus2 inline: the draws must be exactly those of
+ * the same generator called through gsl_rng_get() (a copy of GSL's taus2
+ * type under another name is not stepped inline, so it takes that path).
+ */
+static void test_lcmcr_taus2_inline(void **state)
+{
+	struct dur_table *t;
+	struct dur_lcmcr_params p = small_params();
+	gsl_rng_type copy = *gsl_rng_taus2;
+	dur_lcmcr *a, *b;
+	(void)state;
+	if (!test_have_shared())
+		skip();
+	t = load("mse/uk.csv");
+	a = run(t, &p, 0);
+	/* Debian's GSL keeps taus2's state as the sampler assumes */
+	assert_int_equal(dur_lcmcr_taus2_inline(), 1);
+	copy.name = "taus2 (called)";
+	p.rng_type = &copy;
+	b = run(t, &p, 0);
+	assert_true(same_draws(a, b, p.chains));
+	p.rng_type = gsl_rng_taus2;
+	dur_lcmcr_free(b);
+	b = run(t, &p, 0);
+	assert_true(same_draws(a, b, p.chains));
+	dur_lcmcr_free(a);
+	dur_lcmcr_free(b);
+	dur_table_free(t);
+}
+
 /* Too few sweeps for 4 chains started apart to agree: R-hat above 1.05
  * must bring the warning, and its words. */
 static void test_lcmcr_rhat_warning(void **state)
@@ -832,6 +863,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lcmcr_variates),
 		cmocka_unit_test(test_lcmcr_diagnostics),
 		cmocka_unit_test(test_lcmcr_reproducible),
+		cmocka_unit_test(test_lcmcr_taus2_inline),
 		cmocka_unit_test(test_lcmcr_rhat_warning),
 		cmocka_unit_test(test_lcmcr_uk),
 		cmocka_unit_test(test_lcmcr_kosovo),
