@@ -60,6 +60,9 @@ double dur_lcmcr_rhat_basic(const double *x, int m, size_t n);
  * (posterior's ess_quantile and mcse_quantile). */
 double dur_lcmcr_ess_quantile(const double *x, int m, size_t n, double prob, double *work);
 double dur_lcmcr_mcse_quantile(const double *x, int m, size_t n, double prob, double *work);
+/* The p-quantile of Beta(a, b) (bisection on the CDF); NaN outside the
+ * domain. */
+double dur_lcmcr_beta_quantile(double p, double a, double b);
 /* Hyndman & Fan type 7 quantile of sorted[0..n-1]. */
 double dur_lcmcr_quantile7(const double *sorted, size_t n, double p);
 

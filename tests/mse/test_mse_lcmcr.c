@@ -519,6 +519,43 @@ static void test_lcmcr_reproducible(void **state)
 }
 
 /*
+ * The Beta quantile behind the MCSE of a quantile: where GSL 2.7's
+ * gsl_cdf_beta_Pinv gives NaN (an ESS of 446 or of 1,040 at the 2.5%
+ * quantile, which made the MCSE read before its array), the quantile must
+ * still be one: its CDF (GSL's gsl_cdf_beta_P, an independent routine)
+ * gives back P.
+ */
+static void test_lcmcr_beta_quantile(void **state)
+{
+	static const double probs[] = { 0.025, 0.05, 0.5, 0.95, 0.975 };
+	static const double P[] = { 0.1586553, 0.8413447 };
+	int checked = 0;
+	(void)state;
+	for (size_t i = 0; i < sizeof(probs) / sizeof(probs[0]); i++)
+		for (double ess = 0.5; ess < 40000; ess *= 1.013)
+			for (int j = 0; j < 2; j++) {
+				double a = ess * probs[i] + 1, b = ess * (1 - probs[i]) + 1;
+				double x = dur_lcmcr_beta_quantile(P[j], a, b);
+				assert_true(x > 0 && x < 1);
+				assert_true(fabs(gsl_cdf_beta_P(x, a, b) - P[j]) < 1e-9);
+				checked++;
+			}
+	/* the two shapes of the comment above */
+	for (int j = 0; j < 2; j++) {
+		double a = 1039.8 * 0.025 + 1, b = 1039.8 * 0.975 + 1;
+		assert_true(fabs(gsl_cdf_beta_P(dur_lcmcr_beta_quantile(P[j], a, b), a, b) - P[j]) <
+			    1e-9);
+		a = 446.204 * 0.025 + 1;
+		b = 446.204 * 0.975 + 1;
+		assert_true(fabs(gsl_cdf_beta_P(dur_lcmcr_beta_quantile(P[j], a, b), a, b) - P[j]) <
+			    1e-9);
+	}
+	assert_true(checked > 5000);
+	assert_true(isnan(dur_lcmcr_beta_quantile(0.5, 0, 1)));
+	assert_true(isnan(dur_lcmcr_beta_quantile(1.5, 1, 1)));
+}
+
+/*
  * The chains step GSL's taus2 inline: the draws must be exactly those of
  * the same generator called through gsl_rng_get() (a copy of GSL's taus2
  * type under another name is not stepped inline, so it takes that path).
@@ -864,6 +901,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lcmcr_diagnostics),
 		cmocka_unit_test(test_lcmcr_reproducible),
 		cmocka_unit_test(test_lcmcr_taus2_inline),
+		cmocka_unit_test(test_lcmcr_beta_quantile),
 		cmocka_unit_test(test_lcmcr_rhat_warning),
 		cmocka_unit_test(test_lcmcr_uk),
 		cmocka_unit_test(test_lcmcr_kosovo),
