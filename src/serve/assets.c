@@ -155,7 +155,8 @@ static const char *const CSS[] = {
 	"margin-inline-start:auto}}\n",
 	"@media (max-width:30rem){html{font-size:106.25%}.audit{display:block;overflow-x:auto}",
 	/* a small screen: the summary's rows stacked, each count under its own heading */
-	".summary thead{display:none}.summary,.summary tbody,.summary tr,.summary th,.summary td{",
+	".summary thead{display:none}.summary,.summary caption,.summary tbody,.summary tr,",
+	".summary th,.summary td{",
 	"display:block}.summary tr{border:1px solid #bbb;margin-block-end:0.5rem}",
 	".summary th,.summary td{border:0}.summary td{display:flex;justify-content:space-between;",
 	"gap:1rem}.summary td::before{content:attr(data-label);text-align:start}}\n",

@@ -167,6 +167,14 @@ async function session(js, viewport) {
   await snap(w, `${js}-result-es`);
   await w.page.goto(`${base}/summary`);
   await page_ok(w, `${js}: summary`);
+  // the table's caption is one line, as wide as the page allows (on a
+  // phone the stacked table once squeezed it to a word a line)
+  const cap = await w.page.$eval('table.summary caption', e => {
+    const r = e.getBoundingClientRect();
+    return { h: r.height, line: parseFloat(getComputedStyle(e).lineHeight) ||
+             1.5 * parseFloat(getComputedStyle(e).fontSize) };
+  });
+  check(cap.h < 2 * cap.line + 12, `${js}: the summary's caption is on one line (${cap.h} px high)`);
   await snap(w, `${js}-summary-es`);
   await Promise.all([w.page.waitForNavigation(), w.page.click('form.langs button[value=en]')]);
 
