@@ -4,7 +4,9 @@
  * model), every method estimates each, and for each scenario and method
  * this prints the coverage of the 95% interval, the median relative bias,
  * the median interval width divided by N, and how often the warnings fire
- * (shared catchability; a BCa bound resting on a handful of replicates).
+ * (shared catchability; a BCa bound resting on a handful of replicates),
+ * then on which side the misses fall ("below": the truth is under the lower
+ * bound, "above": over the upper).
  *
  * usage: bench_honesty [TABLES [SCENARIO...]]   (default 200 tables each)
  * With HONESTY_DEFAULT_ONLY set, only the default and the analytic
@@ -234,7 +236,7 @@ int main(int argc, char **argv)
 			continue;
 		for (size_t mi = 0; mi < NMETHODS; mi++) {
 			const struct method *m = &methods[mi];
-			int n = 0, covered = 0, warned = 0, bcaw = 0;
+			int n = 0, covered = 0, warned = 0, bcaw = 0, low = 0, high = 0;
 			size_t nb = 0, nw = 0;
 			clock_t t0 = clock();
 			if (s->k > m->max_lists)
@@ -265,6 +267,8 @@ int main(int argc, char **argv)
 					if (e->interval.have) {
 						covered += e->interval.lower <= N &&
 							   (e->interval.upper_open || N <= e->interval.upper);
+						low += N < e->interval.lower;
+						high += !e->interval.upper_open && N > e->interval.upper;
 						width[nw++] = (e->interval.upper - e->interval.lower) / N;
 					}
 					warned += d->total.catchability.warn;
@@ -281,7 +285,8 @@ int main(int argc, char **argv)
 			if (mi == 0)
 				printf(" %7.1f%% %5.1f%%", n ? 100.0 * warned / n : NAN,
 				       n ? 100.0 * bcaw / n : NAN);
-			printf("   (%.1f s)\n", (double)(clock() - t0) / CLOCKS_PER_SEC);
+			printf("   below %d above %d (%.1f s)\n", low, high,
+			       (double)(clock() - t0) / CLOCKS_PER_SEC);
 			fflush(stdout);
 		}
 	}
