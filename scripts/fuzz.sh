@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run every libFuzzer target for a bounded time, starting from its committed
-# seeds (fuzz/seeds/<target>/, copied into a fresh corpus), and print each
+# seeds (fuzz/seeds/<target>/, copied into a fresh corpus, with the kept
+# corpus fuzz/corpus/<target>.tar.gz where there is one), and print each
 # target's final figures: executions, speed, coverage (cov: edges, ft:
 # features), corpus size.  A crash fails the run; its input is kept.
 # usage: scripts/fuzz.sh BUILD_DIR SECONDS [TARGET...]
@@ -23,6 +24,10 @@ for t in "$build"/fuzz/fuzz_*; do
   corpus="$build/fuzz/corpus-$name"
   mkdir -p "$corpus"
   [ -d "$src/fuzz/seeds/$name" ] && cp -n "$src/fuzz/seeds/$name"/* "$corpus"/ 2>/dev/null || true
+  # a corpus kept from earlier long runs (fuzz/corpus/README), where there is one
+  if [ -f "$src/fuzz/corpus/$name.tar.gz" ]; then
+    tar -xzf "$src/fuzz/corpus/$name.tar.gz" -C "$corpus" --no-same-owner --no-same-permissions
+  fi
   log="$build/fuzz/$name.log"
   crashes=0
   (cd "$build/fuzz" && "$t" -max_total_time="$secs" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} ${FUZZ_FLAGS:-} \
