@@ -295,6 +295,9 @@ static dur_err interval_from_json(const struct jx *c, const json_t *o, const cha
 				     c->name, path);
 	if (iv->method == DUR_INTERVAL_NONE)
 		return DUR_OK;
+	if (!(iv->level > 0 && iv->level < 1))
+		return dur_error_set(c->err, DUR_EPARSE, "'%s': %s.level: must be between 0 and 1",
+				     c->name, path);
 	if (iv->method == DUR_INTERVAL_BCA) {
 		json_t *a, *v;
 		size_t i;

@@ -104,6 +104,9 @@ static void put_coord(struct dur_buf *b, double x)
 	long long v;
 	if (!isfinite(x))
 		x = 0;
+	/* far beyond any drawing, and within what llround can return */
+	if (fabs(x) > 1e12)
+		x = x < 0 ? -1e12 : 1e12;
 	v = llround(x * 10);
 	if (v < 0)
 		dur_buf_printf(b, "-%lld.%lld", -v / 10, -v % 10);

@@ -200,6 +200,12 @@ static void test_estimate_doc_strict(void **state)
 	json_object_set_new(json_object_get(j, "interval"), "lower", json_string("low"));
 	assert_int_equal(dur_estimate_doc_from_json(j, "d.json", &back, &err), DUR_EPARSE);
 	assert_non_null(strstr(err.msg, "'d.json': interval.lower: must be a number or null"));
+	/* a level outside (0, 1) is refused (fuzz_report found one of 1.6e18 reaching
+	 * the report's "{n}%" as an int overflow) */
+	json_object_set_new(json_object_get(j, "interval"), "lower", json_real(100));
+	json_object_set_new(json_object_get(j, "interval"), "level", json_real(1.595e18));
+	assert_int_equal(dur_estimate_doc_from_json(j, "d.json", &back, &err), DUR_EPARSE);
+	assert_non_null(strstr(err.msg, "'d.json': interval.level: must be between 0 and 1"));
 	json_object_set_new(j, "format_version", json_integer(99));
 	assert_int_equal(dur_estimate_doc_from_json(j, "d.json", &back, &err), DUR_EPARSE);
 	assert_non_null(strstr(err.msg, "format_version"));

@@ -353,6 +353,29 @@ static void test_intervals(void **state)
 	free(s);
 }
 
+/* Figures from a hostile document, far beyond any drawing: still a
+ * well-formed picture with no NaN in it.  (The coordinate that overflowed
+ * llround, found by fuzz_report, is replayed by the seed
+ * fuzz/seeds/fuzz_report/svg-coordinate-overflow.json.) */
+static void test_intervals_extreme(void **state)
+{
+	struct rpt r = make(0);
+	struct dur_buf b = { 0 };
+	struct rpt_ivrow rows[2] = {
+		{ "a", NULL, 1, 1e-300, -1e308, 1e308, 1, 0, 1 },
+		{ "b", NULL, 1, 1e300, 1e299, 1e301, 1, 0, 0 },
+	};
+	struct rpt_ivplot p = { "t", "d", "people", -1e300, "ref", 0, -1e308, 1e308, "band" };
+	char *s;
+	(void)state;
+	r.nfig = 1;
+	rpt_svg_intervals(&r, &b, &p, rows, 2);
+	s = take(&b);
+	assert_well_formed(s);
+	assert_null(strstr(s, "nan"));
+	free(s);
+}
+
 static void test_histogram(void **state)
 {
 	struct rpt r = make(0);
@@ -537,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_fill),
 		cmocka_unit_test(test_intervals),
+		cmocka_unit_test(test_intervals_extreme),
 		cmocka_unit_test(test_histogram),
 		cmocka_unit_test(test_histogram_hidden),
 		cmocka_unit_test(test_upset),
